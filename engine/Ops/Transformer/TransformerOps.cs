@@ -1,0 +1,9 @@
+namespace NativeInfer.Ops.Transformer;
+
+/// <summary>Registers the ops of this family.</summary>
+internal static class TransformerOps
+{
+    public static void Register(OpRegistry r)
+    {
+    }
+}

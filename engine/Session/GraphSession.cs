@@ -1,0 +1,80 @@
+using NativeInfer.Errors;
+using NativeInfer.IR;
+using NativeInfer.Runtime;
+using NativeInfer.Tensors;
+
+namespace NativeInfer.Session;
+
+/// <summary>
+/// A loaded, validated model ready to run. Thread-safe: <see cref="Run"/> may be called from several threads at once.
+/// The ONNX-facing <c>InferenceSession</c> wraps one of these.
+/// </summary>
+public sealed class GraphSession
+{
+    public GraphSession(Model model, SessionOptions? options = null)
+    {
+        Model = model;
+        Options = options ?? new SessionOptions();
+        InputMetadata = model.Graph.FeedInputs.Select(NodeMetadata.From).ToDictionary(m => m.Name);
+        InputNames = model.Graph.FeedInputs.Select(i => i.Name).ToArray();
+        OutputMetadata = model.Graph.Outputs.Select(NodeMetadata.From).ToDictionary(m => m.Name);
+        OutputNames = model.Graph.Outputs.Select(o => o.Name).ToArray();
+    }
+
+    public Model Model { get; }
+    public SessionOptions Options { get; }
+    public IReadOnlyDictionary<string, NodeMetadata> InputMetadata { get; }
+    public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata { get; }
+    public IReadOnlyList<string> InputNames { get; }
+    public IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>Runs the model; returns every graph output by name, in graph order.</summary>
+    public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs)
+    {
+        Validate(inputs);
+        using var _ = TensorLimits.Push(Options.MaxTensorBytes);
+        var outputs = GraphExecutor.Run(Model.Graph, inputs, Options);
+        var result = new KeyValuePair<string, Value?>[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
+        return result;
+    }
+
+    private void Validate(IReadOnlyDictionary<string, Value> inputs)
+    {
+        foreach (var name in inputs.Keys)
+            if (!InputMetadata.ContainsKey(name) && !Model.Graph.Initializers.ContainsKey(name))
+                throw new InvalidInputException(
+                    $"Unknown input '{name}'. The model's inputs are: {string.Join(", ", InputNames)}.");
+        var symbols = new Dictionary<string, (int Value, string Input)>();
+        foreach (var meta in InputMetadata.Values)
+        {
+            if (!inputs.TryGetValue(meta.Name, out var value))
+            {
+                if (meta.Kind == ValueKind.Optional) continue;
+                throw new InvalidInputException($"Missing input '{meta.Name}' ({DataTypes.Name(meta.ElementType)}{meta.ShapeString}).");
+            }
+            if (meta.Kind != ValueKind.Tensor || value is not Tensor t) continue;
+            if (meta.ElementType != DataType.Undefined && t.DataType != meta.ElementType)
+                throw new InvalidInputException(
+                    $"Input '{meta.Name}' expects element type {DataTypes.Name(meta.ElementType)} but got {DataTypes.Name(t.DataType)}.");
+            var declared = Model.Graph.Inputs.First(i => i.Name == meta.Name).Type?.Shape;
+            if (declared is null) continue;
+            if (declared.Length != t.Rank)
+                throw new InvalidInputException(
+                    $"Input '{meta.Name}' expects rank {declared.Length} {meta.ShapeString} but got rank {t.Rank} {ShapeUtil.Format(t.Shape)}.");
+            for (int d = 0; d < declared.Length; d++)
+            {
+                if (declared[d].IsKnown && declared[d].Value != t.Shape[d])
+                    throw new InvalidInputException(
+                        $"Input '{meta.Name}' expects dimension {d} = {declared[d].Value} {meta.ShapeString} but got {ShapeUtil.Format(t.Shape)}.");
+                if (declared[d].Symbol is { } sym)
+                {
+                    if (symbols.TryGetValue(sym, out var seen) && seen.Value != t.Shape[d])
+                        throw new InvalidInputException(
+                            $"Dimension '{sym}' is {seen.Value} in input '{seen.Input}' but {t.Shape[d]} in input '{meta.Name}'.");
+                    symbols[sym] = (t.Shape[d], meta.Name);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace NativeInfer.Session;
+
+/// <summary>Which kernels run the graph.</summary>
+public enum ExecutionBackend { Cpu, Auto }
+
+/// <summary>Optimizer levels in the style of ONNX Runtime's.</summary>
+public enum GraphOptimizationLevel { None = 0, Basic = 1, Extended = 2, All = 3 }
+
+/// <summary>Options for an <c>InferenceSession</c>.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>Threads used inside one op; 0 means one per core.</summary>
+    public int IntraOpThreads { get; set; }
+
+    public GraphOptimizationLevel OptimizationLevel { get; set; } = GraphOptimizationLevel.All;
+
+    public ExecutionBackend Backend { get; set; } = ExecutionBackend.Cpu;
+
+    /// <summary>Largest tensor (in bytes) a model may declare or a run may allocate. Default 4 GiB.</summary>
+    public long MaxTensorBytes { get; set; } = Tensors.TensorLimits.DefaultMaxTensorBytes;
+
+    /// <summary>Optimizer passes to skip, by name.</summary>
+    public HashSet<string> DisabledPasses { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public int EffectiveThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
+}
