@@ -1,0 +1,56 @@
+using NativeInfer.Cli.Commands;
+
+namespace NativeInfer.Cli;
+
+/// <summary>The <c>nativeinfer</c> command: run, inspect, conformance.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintUsage();
+            return args.Length == 0 ? 1 : 0;
+        }
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "run" => RunCommand.Execute(new CliArgs(rest)),
+                "inspect" => InspectCommand.Execute(new CliArgs(rest)),
+                "conformance" => ConformanceCommand.Execute(new CliArgs(rest)),
+                _ => Unknown(args[0]),
+            };
+        }
+        catch (CliUsageException e)
+        {
+            Console.Error.WriteLine($"nativeinfer {args[0]}: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is Errors.ModelLoadException or Errors.InvalidInputException or Errors.NodeExecutionException
+                                      or FileNotFoundException or DirectoryNotFoundException or Tensors.TensorSizeException)
+        {
+            Console.Error.WriteLine($"nativeinfer {args[0]}: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Unknown(string command)
+    {
+        Console.Error.WriteLine($"nativeinfer: unknown command '{command}'.");
+        PrintUsage();
+        return 2;
+    }
+
+    private static void PrintUsage() => Console.WriteLine("""
+        nativeinfer — a pure-managed ONNX inference engine
+
+          nativeinfer run [<model.onnx>] [--inputs-dir DIR | --input NAME=FILE.pb ...] [--output-dir DIR] [--threads N]
+              Runs a model (default: the embedded ResNet18) and prints each output; writes output_<i>.pb with --output-dir.
+          nativeinfer inspect <model.onnx>
+              Inputs, outputs, opsets, op histogram and unsupported ops.
+          nativeinfer conformance <suite-dir> [--report FILE.json] [--filter REGEX] [--overrides FILE] [--threads N]
+              Runs an ONNX backend-test suite folder and compares with its reference outputs.
+        """);
+}

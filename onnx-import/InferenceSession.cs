@@ -1,0 +1,54 @@
+using NativeInfer.IR;
+using NativeInfer.Onnx.Import;
+using NativeInfer.Session;
+using NativeInfer.Tensors;
+
+namespace NativeInfer;
+
+/// <summary>
+/// Loads an ONNX model and runs it, in the style of ONNX Runtime's C# API:
+/// <code>
+/// using var session = new InferenceSession("model.onnx");
+/// var outputs = session.Run(new Dictionary&lt;string, Value&gt; { ["x"] = new Tensor&lt;float&gt;(data, [1, 3, 224, 224]) });
+/// </code>
+/// Thread-safe: Run may be called from several threads at once.
+/// </summary>
+public sealed class InferenceSession : IDisposable
+{
+    private readonly GraphSession _session;
+
+    public InferenceSession(string modelPath, SessionOptions? options = null)
+        : this(Loader(options).Load(modelPath), options) { }
+
+    public InferenceSession(byte[] modelBytes, SessionOptions? options = null)
+        : this(Loader(options).Load(modelBytes), options) { }
+
+    public InferenceSession(Stream modelStream, SessionOptions? options = null)
+        : this(Loader(options).Load(modelStream), options) { }
+
+    public InferenceSession(Model model, SessionOptions? options = null) => _session = new GraphSession(model, options);
+
+    private static OnnxModelLoader Loader(SessionOptions? options) =>
+        new(maxTensorBytes: options?.MaxTensorBytes ?? TensorLimits.DefaultMaxTensorBytes);
+
+    public Model Model => _session.Model;
+    public SessionOptions Options => _session.Options;
+    public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => _session.InputMetadata;
+    public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata => _session.OutputMetadata;
+    public IReadOnlyList<string> InputNames => _session.InputNames;
+    public IReadOnlyList<string> OutputNames => _session.OutputNames;
+
+    /// <summary>Runs the model on named inputs; returns every output in graph order.</summary>
+    public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs) => _session.Run(inputs);
+
+    /// <summary>Runs a single-input model and returns its first output as a tensor.</summary>
+    public Tensor Run(Tensor input)
+    {
+        if (InputNames.Count != 1)
+            throw new Errors.InvalidInputException($"The model has {InputNames.Count} inputs; pass them by name.");
+        return _session.Run(new Dictionary<string, Value> { [InputNames[0]] = input })[0].Value?.AsTensor()
+            ?? throw new InvalidOperationException("The model produced no first output.");
+    }
+
+    public void Dispose() { }
+}
