@@ -20,6 +20,7 @@ public static class Program
                 "run" => RunCommand.Execute(new CliArgs(rest)),
                 "inspect" => InspectCommand.Execute(new CliArgs(rest)),
                 "conformance" => ConformanceCommand.Execute(new CliArgs(rest)),
+                "ops" => OpsCommand.Execute(new CliArgs(rest)),
                 _ => Unknown(args[0]),
             };
         }
@@ -52,5 +53,7 @@ public static class Program
               Inputs, outputs, opsets, op histogram and unsupported ops.
           nativeinfer conformance <suite-dir> [--report FILE.json] [--filter REGEX] [--overrides FILE] [--threads N]
               Runs an ONNX backend-test suite folder and compares with its reference outputs.
+          nativeinfer ops [--update-readme README.md]
+              The supported-operator table generated from the op registry.
         """);
 }
