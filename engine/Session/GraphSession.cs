@@ -17,8 +17,28 @@ public sealed class GraphSession
         Options = options ?? new SessionOptions();
         InputMetadata = model.Graph.FeedInputs.Select(NodeMetadata.From).ToDictionary(m => m.Name);
         InputNames = model.Graph.FeedInputs.Select(i => i.Name).ToArray();
-        OutputMetadata = model.Graph.Outputs.Select(NodeMetadata.From).ToDictionary(m => m.Name);
+        _inferred = new Lazy<IReadOnlyDictionary<string, TypeInfo>>(() => ShapeInference.Run(model.Graph));
+        OutputMetadata = model.Graph.Outputs.Select(o => NodeMetadata.From(WithInferredShape(o))).ToDictionary(m => m.Name);
         OutputNames = model.Graph.Outputs.Select(o => o.Name).ToArray();
+    }
+
+    private readonly Lazy<IReadOnlyDictionary<string, TypeInfo>> _inferred;
+
+    /// <summary>Types inferred for every value of the main graph (symbolic dims kept); see <see cref="ShapeInference"/>.</summary>
+    public IReadOnlyDictionary<string, TypeInfo> InferredTypes => _inferred.Value;
+
+    /// <summary>A graph output's declared type, or the inferred one when the declaration has no shape.</summary>
+    private ValueInfo WithInferredShape(ValueInfo o)
+    {
+        if (o.Type?.Shape is not null) return o;
+        try
+        {
+            return InferredTypes.TryGetValue(o.Name, out var t) ? o with { Type = t } : o;
+        }
+        catch (GraphValidationException)
+        {
+            return o; // inference is advisory for metadata; Run reports real shape errors
+        }
     }
 
     public Model Model { get; }

@@ -45,6 +45,14 @@ public sealed class OnnxModelLoader
         finally { _skipBinding = false; }
     }
 
+    /// <summary>Loads model bytes without binding ops.</summary>
+    public Model LoadUnbound(byte[] bytes)
+    {
+        _skipBinding = true;
+        try { return Load(bytes); }
+        finally { _skipBinding = false; }
+    }
+
     public Model Load(byte[] bytes) => Load(new MemoryStream(bytes, writable: false), null);
 
     public Model Load(Stream stream, string? baseDirectory = null)
