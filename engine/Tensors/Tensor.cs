@@ -52,7 +52,7 @@ public abstract class Tensor : Value
         DataType.UInt32 => new Tensor<uint>(shape),
         DataType.UInt64 => new Tensor<ulong>(shape),
         DataType.Bool => new Tensor<bool>(shape),
-        DataType.String => new Tensor<string>(shape, fillEmptyStrings: true),
+        DataType.String => new Tensor<string>(shape),
         _ => throw new NotSupportedException($"Element type {type} is not supported by NativeInfer."),
     };
 
@@ -93,13 +93,9 @@ public sealed class Tensor<T> : Tensor
     public Tensor(int[] shape) : base(DataTypes.Of<T>(), shape)
     {
         TensorLimits.CheckAllocation(Length, DataType);
-        Memory = new T[Length];
-    }
-
-    internal Tensor(int[] shape, bool fillEmptyStrings) : this(shape)
-    {
-        if (fillEmptyStrings && typeof(T) == typeof(string))
-            ((Memory<string>)(object)Memory).Span.Fill(string.Empty);
+        var data = new T[Length];
+        if (typeof(T) == typeof(string)) ((string[])(object)data).AsSpan().Fill(string.Empty);
+        Memory = data;
     }
 
     /// <summary>Wraps existing memory without copying; its length must equal the shape's element count.</summary>
