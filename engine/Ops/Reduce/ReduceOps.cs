@@ -19,6 +19,11 @@ internal static class ReduceOps
         Add(r, "ReduceSumSquare", [1, 11, 13, 18], c => new ReduceSumSquare(c));
         Add(r, "ArgMax", [1, 11, 12, 13], c => new ArgMax(c));
         Add(r, "ArgMin", [1, 11, 12, 13], c => new ArgMin(c));
+        Add(r, "Softmax", [1, 11, 13], c => new Softmax(c));
+        Add(r, "LogSoftmax", [1, 11, 13], c => new LogSoftmax(c));
+        Add(r, "Hardmax", [1, 11, 13], c => new Hardmax(c));
+        Add(r, "CumSum", [11, 14], c => new CumSum(c));
+        Add(r, "CumProd", [26], c => new CumProd(c));
     }
 
     private static void Add(OpRegistry r, string opType, int[] sinceVersions, OpFactory factory)

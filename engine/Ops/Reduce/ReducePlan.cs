@@ -104,6 +104,10 @@ internal sealed class ReducePlan
     public static ReducePlan Trailing(int[] shape, int first, bool keepDims) =>
         new(shape, Enumerable.Range(0, shape.Length).Select(d => d >= first).ToArray(), keepDims);
 
+    /// <summary>The (outer, axis, inner) extents of a shape around one axis: offset = (o · n + k) · inner + i.</summary>
+    public static (int Outer, int N, int Inner) Split(int[] shape, int axis) =>
+        (ShapeUtil.ElementCount(shape.AsSpan(0, axis)), shape[axis], ShapeUtil.ElementCount(shape.AsSpan(axis + 1)));
+
     /// <summary>
     /// Visits the input in memory order as blocks (input start, output start, length, output stride); the reduced
     /// positions of each output element arrive in increasing order.
