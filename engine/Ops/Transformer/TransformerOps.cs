@@ -5,5 +5,6 @@ internal static class TransformerOps
 {
     public static void Register(OpRegistry r)
     {
+        r.Register("Attention", 23, ctx => new Attention(ctx));
     }
 }
