@@ -6,5 +6,8 @@ internal static class TransformerOps
     public static void Register(OpRegistry r)
     {
         r.Register("Attention", 23, ctx => new Attention(ctx));
+        r.Register("RotaryEmbedding", 23, ctx => new RotaryEmbedding(ctx));
+        r.Register("TensorScatter", 24, ctx => new TensorScatter(ctx));
+        r.Register("SwiGLU", 28, ctx => new SwiGLU(ctx));
     }
 }
