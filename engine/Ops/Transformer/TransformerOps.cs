@@ -9,5 +9,7 @@ internal static class TransformerOps
         r.Register("RotaryEmbedding", 23, ctx => new RotaryEmbedding(ctx));
         r.Register("TensorScatter", 24, ctx => new TensorScatter(ctx));
         r.Register("SwiGLU", 28, ctx => new SwiGLU(ctx));
+        r.Register("CausalConvWithState", 27, ctx => new CausalConvWithState(ctx));
+        r.Register("LinearAttention", 27, ctx => new LinearAttention(ctx));
     }
 }
