@@ -11,5 +11,6 @@ internal static class TransformerOps
         r.Register("SwiGLU", 28, ctx => new SwiGLU(ctx));
         r.Register("CausalConvWithState", 27, ctx => new CausalConvWithState(ctx));
         r.Register("LinearAttention", 27, ctx => new LinearAttention(ctx));
+        r.Register("ai.onnx.preview", "FlexAttention", 1, ctx => new FlexAttention(ctx));
     }
 }
