@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Transformer;
@@ -25,6 +26,10 @@ internal sealed class RotaryEmbedding : TensorOp
         if (_numHeads < 0 || _rotaryDim < 0)
             throw new ArgumentException($"{Op}: num_heads and rotary_embedding_dim must not be negative.");
     }
+
+    /// <summary>The output has the type and shape of the first input.</summary>
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        inputs.Length > 0 && inputs[0] is { } x ? [x] : null;
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Transformer;
@@ -12,6 +13,10 @@ internal sealed class SwiGLU : TensorOp
     private readonly double _alpha;
 
     public SwiGLU(OpBuildContext ctx) => _alpha = ctx.Attributes.Float("alpha", 1f);
+
+    /// <summary>The output has the type and shape of the first input.</summary>
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        inputs.Length > 0 && inputs[0] is { } x ? [x] : null;
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,4 +1,5 @@
 using NativeInfer.Kernels.Numerics;
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Transformer;
@@ -25,6 +26,10 @@ internal sealed class TensorScatter : TensorOp
         };
         _axis = ctx.Attributes.Int("axis", -2);
     }
+
+    /// <summary>The output has the type and shape of the first input.</summary>
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        inputs.Length > 0 && inputs[0] is { } x ? [x] : null;
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
