@@ -1,7 +1,7 @@
 namespace NativeInfer.Ops.Transformer;
 
 /// <summary>
-/// ONNX GRU (opsets 7–22), gates z, r, h in that order in W/R/B: z = f(X·Wzᵀ + H·Rzᵀ + b), r likewise,
+/// ONNX GRU (opsets 1–22), gates z, r, h in that order in W/R/B: z = f(X·Wzᵀ + H·Rzᵀ + b), r likewise,
 /// h̃ = g(X·Whᵀ + (r ⊙ H)·Rhᵀ + Rbh + Wbh), or with linear_before_reset g(X·Whᵀ + r ⊙ (H·Rhᵀ + Rbh) + Wbh);
 /// H' = (1 − z) ⊙ h̃ + z ⊙ H. Activations f, g default to Sigmoid, Tanh.
 /// </summary>

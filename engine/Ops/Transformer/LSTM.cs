@@ -3,7 +3,7 @@ using NativeInfer.Tensors;
 namespace NativeInfer.Ops.Transformer;
 
 /// <summary>
-/// ONNX LSTM (opsets 7–22), gates i, o, f, c in that order in W/R/B and peepholes P = [Pi, Po, Pf]:
+/// ONNX LSTM (opsets 1–22), gates i, o, f, c in that order in W/R/B and peepholes P = [Pi, Po, Pf]:
 /// i = f(X·Wiᵀ + H·Riᵀ + Pi ⊙ C + b), f likewise (or 1 − i with input_forget), c̃ = g(X·Wcᵀ + H·Rcᵀ + b),
 /// C' = f ⊙ C + i ⊙ c̃, o = f(X·Woᵀ + H·Roᵀ + Po ⊙ C' + b), H' = o ⊙ h(C'). Activations f, g, h default to
 /// Sigmoid, Tanh, Tanh. Outputs Y, Y_h and Y_c (the last cell state).

@@ -1,7 +1,7 @@
 namespace NativeInfer.Ops.Transformer;
 
 /// <summary>
-/// ONNX RNN (opsets 7–22): the simple recurrent layer H_t = f(X_t·Wᵀ + H_{t−1}·Rᵀ + Wb + Rb), f defaulting to Tanh,
+/// ONNX RNN (opsets 1–22): the simple recurrent layer H_t = f(X_t·Wᵀ + H_{t−1}·Rᵀ + Wb + Rb), f defaulting to Tanh,
 /// in forward, reverse or bidirectional direction; outputs Y (all hidden states) and Y_h (the last one).
 /// </summary>
 internal sealed class RNN(OpBuildContext ctx) : RecurrentOp(ctx, "RNN", 1, ["Tanh"])

@@ -11,9 +11,9 @@ internal static class TransformerOps
         r.Register("SwiGLU", 28, ctx => new SwiGLU(ctx));
         r.Register("CausalConvWithState", 27, ctx => new CausalConvWithState(ctx));
         r.Register("LinearAttention", 27, ctx => new LinearAttention(ctx));
-        r.Register("RNN", 7, ctx => new RNN(ctx));
-        r.Register("GRU", 7, ctx => new GRU(ctx));
-        r.Register("LSTM", 7, ctx => new LSTM(ctx));
+        r.Register("RNN", 1, ctx => new RNN(ctx));
+        r.Register("GRU", 1, ctx => new GRU(ctx));
+        r.Register("LSTM", 1, ctx => new LSTM(ctx));
         r.Register("ai.onnx.preview", "FlexAttention", 1, ctx => new FlexAttention(ctx));
     }
 }
