@@ -20,7 +20,8 @@ internal abstract class RecurrentOp : TensorOp
         Name = name;
         Gates = gates;
         HiddenSize = checked((int)a.Int("hidden_size", 0));
-        if (HiddenSize <= 0) throw new ArgumentException($"{name}: the hidden_size attribute must be positive.");
+        if (HiddenSize <= 0 || (long)HiddenSize * 2 * gates > Array.MaxLength)
+            throw new ArgumentException($"{name}: the hidden_size attribute must be positive and of a sane size, got {HiddenSize}.");
         var direction = a.String("direction", "forward");
         (_directions, _reverseOnly) = direction switch
         {
