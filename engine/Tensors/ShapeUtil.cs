@@ -62,10 +62,10 @@ public static class ShapeUtil
     }
 
     /// <summary>Broadcast of any number of shapes.</summary>
-    public static int[] Broadcast(params int[][] shapes)
+    public static int[] BroadcastAll(params int[][] shapes)
     {
         int[] r = Array.Empty<int>();
-        foreach (var s in shapes) r = Broadcast(r, s);
+        foreach (var s in shapes) r = Broadcast((ReadOnlySpan<int>)r, (ReadOnlySpan<int>)s);
         return r;
     }
 

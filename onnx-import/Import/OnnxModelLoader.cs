@@ -75,8 +75,8 @@ public sealed class OnnxModelLoader
         if (proto.Graph is null || proto.IrVersion <= 0)
             throw new ModelLoadException(ModelLoadError.Corrupt,
                 "Not an ONNX model: the file has no graph or no IR version (wrong file type or truncated).");
-        if (proto.IrVersion > 11)
-            throw new ModelLoadException(ModelLoadError.Corrupt, $"IR version {proto.IrVersion} is newer than the supported 3..11.");
+        if (proto.IrVersion > 13)
+            throw new ModelLoadException(ModelLoadError.Corrupt, $"IR version {proto.IrVersion} is newer than the supported 3..13.");
         _opsets = new Dictionary<string, int>();
         foreach (var o in proto.OpsetImport) _opsets[OpRegistry.NormalizeDomain(o.Domain)] = (int)o.Version;
         if (_opsets.Count == 0) _opsets[""] = 1; // IR v3 models without opset_import default to opset 1
