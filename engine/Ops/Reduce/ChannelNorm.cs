@@ -13,6 +13,7 @@ internal static class ChannelNorm
     public static (int N, int C, int Spatial) Dims(Tensor x, string op)
     {
         if (x.Rank < 2) throw new ShapeMismatchException($"{op}: X must have shape [N, C, ...], got {x}.");
+        ShapeUtil.ElementCount(x.Shape.AsSpan(0, 2));   // N·C sizes per-sample statistics even when X is empty
         return (x.Shape[0], x.Shape[1], ShapeUtil.ElementCount(x.Shape.AsSpan(2)));
     }
 

@@ -38,6 +38,7 @@ internal sealed class LRN : TensorOp
         var (n, channels, spatial) = ChannelNorm.Dims(x, Op);
         var xs = FloatWork.As<T>(x).Span;
         var y = new Tensor<T>(x.Shape);
+        if (y.Length == 0) return y;
         var ys = y.Span;
         int below = (_size - 1) / 2, above = _size - 1 - below;
         T scale = T.CreateTruncating(_alpha / _size), bias = T.CreateTruncating(_bias), beta = T.CreateTruncating(_beta);
