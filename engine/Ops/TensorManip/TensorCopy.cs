@@ -90,6 +90,21 @@ internal static class TensorCopy
         return dst;
     }
 
+    /// <summary>Copies the box of <paramref name="lengths"/> at corner srcLo of src to corner dstLo of dst.</summary>
+    public static void CopyRegion(Tensor src, int[] srcLo, Tensor dst, int[] dstLo, int[] lengths)
+    {
+        var ss = ShapeUtil.Strides(src.Shape);
+        var ds = ShapeUtil.Strides(dst.Shape);
+        int so = 0, dOff = 0;
+        for (int d = 0; d < lengths.Length; d++)
+        {
+            if (lengths[d] == 0) return;
+            so += srcLo[d] * ss[d];
+            dOff += dstLo[d] * ds[d];
+        }
+        Copy(src, so, ss, dst, dOff, ds, lengths);
+    }
+
     /// <summary>
     /// Views <paramref name="src"/> (contiguous) as <paramref name="viewShape"/> and returns its axes permuted:
     /// output dim i is view dim perm[i].
