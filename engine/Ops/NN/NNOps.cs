@@ -5,5 +5,16 @@ internal static class NNOps
 {
     public static void Register(OpRegistry r)
     {
+        r.Register("MatMul", 1, _ => new MatMul());
+        r.Register("Gemm", 1, Gemm.Create);
+        r.Register("Conv", 1, ctx => new Conv(new ConvAttributes(ctx.Attributes)));
+        r.Register("ConvTranspose", 1, ctx => new ConvTranspose(new ConvAttributes(ctx.Attributes),
+            ctx.Attributes.Ints("output_padding"), ctx.Attributes.Ints("output_shape")));
+        r.Register("MaxPool", 1, MaxPool.Create);
+        r.Register("AveragePool", 1, AveragePool.Create);
+        r.Register("LpPool", 1, LpPool.Create);
+        r.Register("GlobalAveragePool", 1, _ => new GlobalAveragePool());
+        r.Register("GlobalMaxPool", 1, _ => new GlobalMaxPool());
+        r.Register("MaxUnpool", 9, MaxUnpool.Create);
     }
 }
