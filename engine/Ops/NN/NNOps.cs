@@ -16,5 +16,12 @@ internal static class NNOps
         r.Register("GlobalAveragePool", 1, _ => new GlobalAveragePool());
         r.Register("GlobalMaxPool", 1, _ => new GlobalMaxPool());
         r.Register("MaxUnpool", 9, MaxUnpool.Create);
+        r.Register("QuantizeLinear", 10, QuantizeLinear.Create);
+        r.Register("DequantizeLinear", 10, DequantizeLinear.Create);
+        r.Register("DynamicQuantizeLinear", 11, _ => new DynamicQuantizeLinear());
+        r.Register("MatMulInteger", 10, _ => new MatMulInteger());
+        r.Register("ConvInteger", 10, ctx => new ConvInteger(new ConvAttributes(ctx.Attributes)));
+        r.Register("QLinearMatMul", 10, _ => new QLinearMatMul());
+        r.Register("QLinearConv", 10, ctx => new QLinearConv(new ConvAttributes(ctx.Attributes)));
     }
 }
