@@ -5,5 +5,8 @@ internal static class MiscOps
 {
     public static void Register(OpRegistry r)
     {
+        foreach (int v in new[] { 10, 11, 13, 18, 19 }) r.Register("Resize", v, ctx => new ResizeOp(ctx));
+        r.Register("Upsample", 7, ctx => new UpsampleOp(ctx));
+        r.Register("Upsample", 9, ctx => new UpsampleOp(ctx));
     }
 }
