@@ -8,5 +8,7 @@ internal static class MiscOps
         foreach (int v in new[] { 10, 11, 13, 18, 19 }) r.Register("Resize", v, ctx => new ResizeOp(ctx));
         r.Register("Upsample", 7, ctx => new UpsampleOp(ctx));
         r.Register("Upsample", 9, ctx => new UpsampleOp(ctx));
+        foreach (int v in new[] { 16, 20, 22 }) r.Register("GridSample", v, ctx => new GridSampleOp(ctx));
+        r.Register("AffineGrid", 20, ctx => new AffineGridOp(ctx));
     }
 }
