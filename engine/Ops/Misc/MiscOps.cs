@@ -10,5 +10,12 @@ internal static class MiscOps
         r.Register("Upsample", 9, ctx => new UpsampleOp(ctx));
         foreach (int v in new[] { 16, 20, 22 }) r.Register("GridSample", v, ctx => new GridSampleOp(ctx));
         r.Register("AffineGrid", 20, ctx => new AffineGridOp(ctx));
+        r.Register("DFT", 17, ctx => new DftOp(ctx));
+        r.Register("DFT", 20, ctx => new DftOp(ctx));
+        r.Register("STFT", 17, ctx => new StftOp(ctx));
+        r.Register("HannWindow", 17, ctx => new HannWindowOp(ctx));
+        r.Register("HammingWindow", 17, ctx => new HammingWindowOp(ctx));
+        r.Register("BlackmanWindow", 17, ctx => new BlackmanWindowOp(ctx));
+        r.Register("MelWeightMatrix", 17, ctx => new MelWeightMatrixOp(ctx));
     }
 }
