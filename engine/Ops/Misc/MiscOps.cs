@@ -17,5 +17,20 @@ internal static class MiscOps
         r.Register("HammingWindow", 17, ctx => new HammingWindowOp(ctx));
         r.Register("BlackmanWindow", 17, ctx => new BlackmanWindowOp(ctx));
         r.Register("MelWeightMatrix", 17, ctx => new MelWeightMatrixOp(ctx));
+        r.Register("NonMaxSuppression", 10, ctx => new NonMaxSuppressionOp(ctx));
+        r.Register("NonMaxSuppression", 11, ctx => new NonMaxSuppressionOp(ctx));
+        r.Register("BitCast", 26, ctx => new BitCastOp(ctx));
+
+        r.Register("RandomUniform", 1, ctx => new RandomUniformOp(ctx));
+        r.Register("RandomNormal", 1, ctx => new RandomNormalOp(ctx));
+        foreach (int v in new[] { 1, 22 })
+        {
+            r.Register("RandomUniformLike", v, ctx => new RandomUniformLikeOp(ctx));
+            r.Register("RandomNormalLike", v, ctx => new RandomNormalLikeOp(ctx));
+        }
+        r.Register("Bernoulli", 15, ctx => new BernoulliOp(ctx));
+        r.Register("Bernoulli", 22, ctx => new BernoulliOp(ctx));
+        r.Register("Multinomial", 7, ctx => new MultinomialOp(ctx));
+        r.Register("Multinomial", 22, ctx => new MultinomialOp(ctx));
     }
 }
