@@ -1,0 +1,12 @@
+using System.Numerics;
+
+namespace NativeInfer.Ops.Elementwise;
+
+/// <summary>Add: C = A + B with multidirectional broadcasting, every numeric type (integers wrap).</summary>
+internal sealed class Add(OpBuildContext ctx) : NumericBinaryOp<Add.Kernel>(ctx, default)
+{
+    public readonly struct Kernel : INumericBinary
+    {
+        public T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
+    }
+}

@@ -1,0 +1,12 @@
+using System.Numerics;
+
+namespace NativeInfer.Ops.Elementwise;
+
+/// <summary>BitwiseOr: bitwise or of two same-typed integer tensors with multidirectional broadcasting.</summary>
+internal sealed class BitwiseOr(OpBuildContext ctx) : IntegerBinaryOp<BitwiseOr.Kernel>(ctx, default)
+{
+    public readonly struct Kernel : IIntegerBinary
+    {
+        public T Invoke<T>(T a, T b) where T : unmanaged, IBinaryInteger<T> => a | b;
+    }
+}

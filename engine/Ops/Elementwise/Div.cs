@@ -1,0 +1,23 @@
+using System.Numerics;
+
+namespace NativeInfer.Ops.Elementwise;
+
+/// <summary>
+/// Div: C = A / B with multidirectional broadcasting, every numeric type. Integer division truncates toward zero;
+/// an integer division by zero gives 0 and MIN / -1 wraps, where C# would throw.
+/// </summary>
+internal sealed class Div(OpBuildContext ctx) : NumericBinaryOp<Div.Kernel>(ctx, default)
+{
+    public readonly struct Kernel : INumericBinary
+    {
+        public T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>
+        {
+            if (!NumericTraits.IsFloat<T>())
+            {
+                if (T.IsZero(b)) return T.Zero;
+                if (NumericTraits.IsSignedInteger<T>() && b == -T.One) return T.Zero - a;
+            }
+            return a / b;
+        }
+    }
+}

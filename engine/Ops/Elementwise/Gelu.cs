@@ -1,0 +1,32 @@
+using System.Numerics;
+
+namespace NativeInfer.Ops.Elementwise;
+
+/// <summary>
+/// Gelu: Y = X * Phi(X) with Phi the standard normal CDF (approximate="none", via erf) or its tanh approximation
+/// (approximate="tanh"). Float types; float16/bfloat16 computed in float.
+/// </summary>
+internal sealed class Gelu(OpBuildContext ctx) : FloatUnaryOp<Gelu.Kernel>(ctx, new Kernel(ParseApproximate(ctx)))
+{
+    private static bool ParseApproximate(OpBuildContext ctx) => ctx.Attributes.String("approximate", "none") switch
+    {
+        "none" => false,
+        "tanh" => true,
+        var a => throw new NotSupportedException($"Gelu approximate must be 'none' or 'tanh', got '{a}'."),
+    };
+
+    public readonly struct Kernel(bool tanh) : IFloatUnary
+    {
+        public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T half = T.CreateTruncating(0.5);
+            if (tanh)
+            {
+                T inner = T.CreateTruncating(Math.Sqrt(2 / Math.PI)) * (x + T.CreateTruncating(0.044715) * x * x * x);
+                return half * x * (T.One + T.Tanh(inner));
+            }
+            double erf = FloatMath.Erf(double.CreateTruncating(x) / Math.Sqrt(2));
+            return half * x * (T.One + T.CreateTruncating(erf));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Numerics;
+using NativeInfer.Tensors;
+
+namespace NativeInfer.Ops.Elementwise;
+
+/// <summary>
+/// PRelu: Y = X where X &gt;= 0, slope * X elsewhere; slope broadcasts unidirectionally to X's shape.
+/// </summary>
+internal sealed class PRelu(OpBuildContext ctx) : NumericBinaryOp<PRelu.Kernel>(ctx, default)
+{
+    protected override Tensor Apply(Tensor a, Tensor b)
+    {
+        if (!ShapeUtil.Broadcast(a.Shape, b.Shape).AsSpan().SequenceEqual(a.Shape))
+            throw new ShapeMismatchException(
+                $"PRelu: slope {ShapeUtil.Format(b.Shape)} does not broadcast to X {ShapeUtil.Format(a.Shape)}.");
+        return base.Apply(a, b);
+    }
+
+    public readonly struct Kernel : INumericBinary
+    {
+        public T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNegative(a) ? a * b : a;
+    }
+}

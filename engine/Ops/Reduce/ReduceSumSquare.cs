@@ -1,0 +1,14 @@
+using System.Numerics;
+
+namespace NativeInfer.Ops.Reduce;
+
+/// <summary>ReduceSumSquare: the sum of squares over the reduced axes (0 for an empty set). Axes are an input from opset 18.</summary>
+internal sealed class ReduceSumSquare(OpBuildContext ctx) : ReduceOp<ReduceSumSquare.Kernel>(ctx, axesInputSince: 18)
+{
+    internal struct Kernel : IReduction
+    {
+        public static Acc<T> Init<T>() where T : unmanaged, INumber<T> => default;
+        public static void Step<T>(ref Acc<T> acc, T x) where T : unmanaged, INumber<T> => acc.Value += x * x;
+        public static T Finish<T>(in Acc<T> acc, int count) where T : unmanaged, INumber<T> => acc.Value;
+    }
+}

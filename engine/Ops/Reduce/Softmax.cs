@@ -1,0 +1,18 @@
+using System.Numerics;
+
+namespace NativeInfer.Ops.Reduce;
+
+/// <summary>Softmax: exp(x − max) / Σ exp(x − max) along an axis (see <see cref="SoftmaxOpBase"/> for axis rules).</summary>
+internal sealed class Softmax(OpBuildContext ctx) : SoftmaxOpBase(ctx)
+{
+    protected override void Apply<T>(ReadOnlySpan<T> x, Span<T> y, ReducePlan plan, int axis)
+    {
+        var (max, sum) = MaxAndSumExp(x, plan);
+        ReduceDriver.Map(x, y, plan, max, sum, new Normalize<T>());
+    }
+
+    private readonly struct Normalize<T> : IStatMap<T> where T : IFloatingPointIeee754<T>
+    {
+        public T Map(T x, T max, T sum) => T.Exp(x - max) / sum;
+    }
+}
