@@ -50,7 +50,9 @@ internal static class FloatMath
         return x < 0 ? -r : r;
     }
 
-    /// <summary>The error function to double precision by series and continued fraction (slow; builds the table).</summary>
+    /// <summary>
+    /// The error function to double precision by series and continued fraction (slow; builds the table).
+    /// </summary>
     public static double ErfReference(double x)
     {
         if (double.IsNaN(x)) return x;
