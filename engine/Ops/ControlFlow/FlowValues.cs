@@ -79,6 +79,10 @@ internal static class FlowValues
         _ => v.GetType().Name,
     };
 
+    /// <summary>The element type a subgraph output declares for its tensors; float when undeclared.</summary>
+    public static DataType DeclaredElementType(TypeInfo? declared) =>
+        declared is { Kind: ValueKind.Tensor } t && DataTypes.IsSupported(t.ElementType) ? t.ElementType : DataType.Float;
+
     /// <summary>Checks that a tensor may be stored in a sequence of <paramref name="elementType"/>.</summary>
     public static void CheckElement(DataType elementType, Tensors.Tensor t, string what)
     {

@@ -54,7 +54,7 @@ internal sealed class ScanAccumulator(string owner, string outputName, TypeInfo?
 
     private Tensor Empty(int axis)
     {
-        var type = declared is { Kind: ValueKind.Tensor } d && DataTypes.IsSupported(d.ElementType) ? d.ElementType : DataType.Float;
+        var type = FlowValues.DeclaredElementType(declared);
         var dims = declared?.Shape?.Select(x => x.IsKnown ? (int)x.Value : 0).ToArray() ?? [];
         return Tensor.Create(type, TensorBlocks.InsertAxis(dims, Math.Min(axis, dims.Length), 0));
     }

@@ -205,6 +205,5 @@ internal sealed class ScanOp : Op
 
     private int DeclaredRank(int k) => _body.Outputs[_states + k].Type?.Shape?.Length ?? 0;
 
-    private DataType ElementTypeOf(int k) =>
-        _body.Outputs[_states + k].Type is { Kind: ValueKind.Tensor } t && DataTypes.IsSupported(t.ElementType) ? t.ElementType : DataType.Float;
+    private DataType ElementTypeOf(int k) => FlowValues.DeclaredElementType(_body.Outputs[_states + k].Type);
 }

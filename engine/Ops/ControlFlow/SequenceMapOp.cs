@@ -62,6 +62,5 @@ internal sealed class SequenceMapOp : Op
         return result;
     }
 
-    private DataType DeclaredElementType(int k) =>
-        _body.Outputs[k].Type is { Kind: ValueKind.Tensor } t && DataTypes.IsSupported(t.ElementType) ? t.ElementType : DataType.Float;
+    private DataType DeclaredElementType(int k) => FlowValues.DeclaredElementType(_body.Outputs[k].Type);
 }
