@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Kernels.Numerics;
 using NativeInfer.Tensors;
 using NativeInfer.Tensors.LowPrecision;
@@ -14,4 +15,7 @@ internal sealed class CastLike(OpBuildContext ctx) : TensorOp
         LowPrecisionCast.Handles(inputs.Req(0).DataType, inputs.Req(1).DataType)
             ? [LowPrecisionCast.Cast(inputs.Req(0), inputs.Req(1).DataType, _saturate, _roundMode)]
             : [ElementCast.Convert(inputs.Req(0), inputs.Req(1).DataType)];
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        inputs.Length > 1 && inputs[0] is { } x && inputs[1] is { } like ? [x with { ElementType = like.ElementType }] : null;
 }

@@ -18,7 +18,8 @@ internal static class ElementCast
 
     private readonly struct SourceFunc(Tensor src, DataType target) : IAnyTypeFunc<Tensor>
     {
-        public Tensor Invoke<TS>() => TypeDispatch.Any<TargetFunc<TS>, Tensor>(target, new TargetFunc<TS>(src.As<TS>()));
+        public Tensor Invoke<TS>() =>
+            TypeDispatch.Any<TargetFunc<TS>, Tensor>(target, new TargetFunc<TS>(src.As<TS>()));
     }
 
     private readonly struct TargetFunc<TS>(Tensor<TS> src) : IAnyTypeFunc<Tensor>

@@ -4,7 +4,9 @@ using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>Runtime element type to generic instantiation, for the type sets core's <see cref="Dispatch"/> lacks.</summary>
+/// <summary>
+/// Runtime element type to generic instantiation, for the type sets core's <see cref="Dispatch"/> lacks.
+/// </summary>
 internal static class TypeDispatch
 {
     /// <summary>Every storage type: the numeric ones, bfloat16, bool and string.</summary>
@@ -28,7 +30,8 @@ internal static class TypeDispatch
     };
 
     /// <summary>The eight integer types.</summary>
-    public static TResult Integer<TFunc, TResult>(DataType type, TFunc f, string op) where TFunc : IIntegerFunc<TResult> => type switch
+    public static TResult Integer<TFunc, TResult>(DataType type, TFunc f, string op) where TFunc : IIntegerFunc<TResult> =>
+        type switch
     {
         DataType.Int8 => f.Invoke<sbyte>(),
         DataType.Int16 => f.Invoke<short>(),
