@@ -32,5 +32,10 @@ internal static class MiscOps
         r.Register("Bernoulli", 22, ctx => new BernoulliOp(ctx));
         r.Register("Multinomial", 7, ctx => new MultinomialOp(ctx));
         r.Register("Multinomial", 22, ctx => new MultinomialOp(ctx));
+
+        r.Register("StringConcat", 20, _ => new StringConcatOp());
+        r.Register("StringSplit", 20, ctx => new StringSplitOp(ctx));
+        r.Register("StringNormalizer", 10, ctx => new StringNormalizerOp(ctx));
+        r.Register("RegexFullMatch", 20, ctx => new RegexFullMatchOp(ctx));
     }
 }
