@@ -37,5 +37,6 @@ internal static class MiscOps
         r.Register("StringSplit", 20, ctx => new StringSplitOp(ctx));
         r.Register("StringNormalizer", 10, ctx => new StringNormalizerOp(ctx));
         r.Register("RegexFullMatch", 20, ctx => new RegexFullMatchOp(ctx));
+        r.Register("TfIdfVectorizer", 9, ctx => new TfIdfVectorizerOp(ctx));
     }
 }
