@@ -26,11 +26,8 @@ internal sealed class Compress(long? axis) : TensorOp
         int outer = IndexMath.Product(x.Shape, 0, a), inner = IndexMath.Product(x.Shape, a + 1, x.Rank);
         var shape = (int[])x.Shape.Clone();
         shape[a] = keep.Count;
-        var starts = new int[outer * keep.Count];
-        for (int o = 0, n = 0; o < outer; o++)
-            foreach (int i in keep) starts[n++] = (o * dim + i) * inner;
         var y = Tensor.Create(x.DataType, shape);
-        TensorCopy.Gather(x, starts, inner, y);
+        TensorCopy.Gather(x, IndexMath.RowStarts(outer, dim, inner, keep.ToArray()), inner, y);
         return [y];
     }
 }

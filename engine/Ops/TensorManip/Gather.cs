@@ -24,10 +24,7 @@ internal sealed class Gather(long axis) : TensorOp
         var idx = indices.ToInt64Array();
         var rows = new int[idx.Length];
         for (int j = 0; j < idx.Length; j++) rows[j] = IndexMath.Normalize(idx[j], dim, "Gather index");
-        var starts = new int[outer * idx.Length];
-        for (int o = 0, k = 0; o < outer; o++)
-            for (int j = 0; j < rows.Length; j++) starts[k++] = (o * dim + rows[j]) * inner;
-        TensorCopy.Gather(data, starts, inner, y);
+        TensorCopy.Gather(data, IndexMath.RowStarts(outer, dim, inner, rows), inner, y);
         return [y];
     }
 }

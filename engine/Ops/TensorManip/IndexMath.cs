@@ -73,6 +73,18 @@ internal static class IndexMath
         return cur;
     }
 
+    /// <summary>
+    /// Flat starts of the inner blocks picked along an axis: for a tensor viewed as [outer, dim, inner], the block of
+    /// row rows[j] in outer slice o, ordered (o, j).
+    /// </summary>
+    public static int[] RowStarts(int outer, int dim, int inner, ReadOnlySpan<int> rows)
+    {
+        var starts = new int[checked(outer * rows.Length)];
+        for (int o = 0, k = 0; o < outer; o++)
+            foreach (int r in rows) starts[k++] = (o * dim + r) * inner;
+        return starts;
+    }
+
     /// <summary>Reads an optional integer tensor (axes, shape, pads...) as longs; null when omitted.</summary>
     public static long[]? ReadInts(Tensor? t) => t?.ToInt64Array();
 }
