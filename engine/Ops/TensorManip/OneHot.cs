@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -38,4 +39,6 @@ internal sealed class OneHot(long axis) : TensorOp
         TensorCopy.Gather(values.Reshape([2]), pick, 1, y);
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => [TypeRules.Like(inputs, 2)];
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -106,6 +107,8 @@ internal sealed class Pad(PadMode mode, long[]? padsAttribute, float valueAttrib
         if (valueAttribute != 0) v.SetDouble(0, valueAttribute);
         return v;
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }
 
 /// <summary>How Pad fills the new border.</summary>
