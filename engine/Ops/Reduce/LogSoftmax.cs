@@ -11,11 +11,12 @@ internal sealed class LogSoftmax(OpBuildContext ctx) : SoftmaxOpBase(ctx)
     internal static void Compute<T>(ReadOnlySpan<T> x, Span<T> y, ReducePlan plan) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (max, sum) = MaxAndSumExp(x, plan);
-        ReduceDriver.Map(x, y, plan, max, sum, new Shift<T>());
+        for (int o = 0; o < max.Length; o++) max[o] += T.Log(sum[o]);
+        ReduceDriver.Map(x, y, plan, max, default, new Shift<T>());
     }
 
     private readonly struct Shift<T> : IStatMap<T> where T : IFloatingPointIeee754<T>
     {
-        public T Map(T x, T max, T sum) => x - max - T.Log(sum);
+        public T Map(T x, T logSumExp, T unused) => x - logSumExp;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Reduce;
@@ -31,6 +32,7 @@ internal static class ReduceDriver
     public static Acc<T>[] Accumulate<T, TR>(ReadOnlySpan<T> x, ReducePlan plan, ReadOnlySpan<T> center)
         where T : unmanaged, INumber<T> where TR : IReduction
     {
+        TensorLimits.CheckAllocation((long)plan.OutputCount * Unsafe.SizeOf<Acc<T>>(), DataType.UInt8);
         var acc = new Acc<T>[plan.OutputCount];
         acc.AsSpan().Fill(TR.Init<T>());
         var v = new Folder<T, TR> { X = x, Acc = acc, Center = center };
@@ -58,7 +60,7 @@ internal static class ReduceDriver
             bool centered = !Center.IsEmpty;
             if (outStride == 0)
             {
-                ref var a = ref Acc[outStart];
+                var a = Acc[outStart];   // a local the JIT can keep in registers
                 if (centered)
                 {
                     T c = Center[outStart];
@@ -68,6 +70,7 @@ internal static class ReduceDriver
                 {
                     foreach (T v in x) TR.Step(ref a, v);
                 }
+                Acc[outStart] = a;
             }
             else
             {

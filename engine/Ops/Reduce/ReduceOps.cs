@@ -24,6 +24,16 @@ internal static class ReduceOps
         Add(r, "Hardmax", [1, 11, 13], c => new Hardmax(c));
         Add(r, "CumSum", [11, 14], c => new CumSum(c));
         Add(r, "CumProd", [26], c => new CumProd(c));
+        Add(r, "LayerNormalization", [17], c => new LayerNormalization(c));
+        Add(r, "RMSNormalization", [23], c => new RMSNormalization(c));
+        Add(r, "BatchNormalization", [1, 6, 7, 9, 14, 15], c => new BatchNormalization(c));
+        Add(r, "InstanceNormalization", [1, 6, 22], c => new InstanceNormalization(c));
+        Add(r, "GroupNormalization", [18, 21], c => new GroupNormalization(c));
+        Add(r, "LpNormalization", [1, 22], c => new LpNormalization(c));
+        Add(r, "MeanVarianceNormalization", [9, 13], c => new MeanVarianceNormalization(c));
+        Add(r, "LRN", [1, 13], c => new LRN(c));
+        Add(r, "NegativeLogLikelihoodLoss", [12, 13, 22], c => new NegativeLogLikelihoodLoss(c));
+        Add(r, "SoftmaxCrossEntropyLoss", [12, 13], c => new SoftmaxCrossEntropyLoss(c));
     }
 
     private static void Add(OpRegistry r, string opType, int[] sinceVersions, OpFactory factory)

@@ -8,8 +8,8 @@ namespace NativeInfer.Ops.Reduce;
 /// </summary>
 internal struct Acc<T>
 {
+    public double Aux;   // first: keeps the struct at 16 bytes for 4-byte T
     public T Value;
-    public double Aux;
     public int Count;
 }
 
@@ -38,6 +38,14 @@ internal static class NumericLimits
     public static T Highest<T>() where T : INumber<T> => T.CreateSaturating(double.PositiveInfinity);
 
     public static double ToDouble<T>(T v) where T : INumber<T> => double.CreateTruncating(v);
+
+    /// <summary>e^x in T's own precision for float and double, through double otherwise.</summary>
+    public static T Exp<T>(T x) where T : INumber<T>
+    {
+        if (typeof(T) == typeof(float)) return (T)(object)MathF.Exp((float)(object)x);
+        if (typeof(T) == typeof(double)) return (T)(object)Math.Exp((double)(object)x);
+        return FromDouble<T>(Math.Exp(ToDouble(x)));
+    }
 
     /// <summary>Converts a double result to T (integers truncate toward zero, NaN becomes 0 for integers).</summary>
     public static T FromDouble<T>(double v) where T : INumber<T> => T.CreateSaturating(v);

@@ -64,7 +64,7 @@ internal abstract class SoftmaxOpBase : TensorOp
     {
         public static Acc<T> Init<T>() where T : unmanaged, INumber<T> => default;
         public static void Step<T>(ref Acc<T> acc, T x) where T : unmanaged, INumber<T> =>
-            acc.Value += NumericLimits.FromDouble<T>(Math.Exp(NumericLimits.ToDouble(x)));
+            acc.Value += NumericLimits.Exp(x);
         public static T Finish<T>(in Acc<T> acc, int count) where T : unmanaged, INumber<T> => acc.Value;
     }
 }
