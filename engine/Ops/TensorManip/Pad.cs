@@ -51,7 +51,7 @@ internal sealed class Pad(PadMode mode, long[]? padsAttribute, float valueAttrib
         for (int d = 0; d < rank; d++)
         {
             long dim = x.Shape[d];
-            outDims[d] = dim + before[d] + after[d];
+            outDims[d] = checked(dim + before[d] + after[d]);
             long lo = Math.Max(0, -before[d]), hi = dim - Math.Max(0, -after[d]);
             if (outDims[d] < 0 || hi < lo)
                 throw new ShapeMismatchException($"Pads [{string.Join(",", pads)}] crop axis {d} of {ShapeUtil.Format(x.Shape)} below zero.");
