@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -110,4 +111,8 @@ internal sealed class Unique(long? axis, bool sorted) : TensorOp
             return c != 0 ? c : a.CompareTo(b);
         }
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeRules.Like(inputs, 0), TypeInfo.Tensor(DataType.Int64, [Dim.Unknown]), TypeInfo.Tensor(DataType.Int64, [Dim.Unknown]),
+         TypeInfo.Tensor(DataType.Int64, [Dim.Unknown])];
 }
