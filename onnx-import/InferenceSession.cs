@@ -38,8 +38,9 @@ public sealed class InferenceSession : IDisposable
     public IReadOnlyList<string> InputNames => _session.InputNames;
     public IReadOnlyList<string> OutputNames => _session.OutputNames;
 
-    /// <summary>Runs the model on named inputs; returns every output in graph order.</summary>
-    public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs) => _session.Run(inputs);
+    /// <summary>Runs the model on named inputs; returns every output in graph order. The token cancels between nodes.</summary>
+    public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellation = default) =>
+        _session.Run(inputs, cancellation);
 
     /// <summary>Runs a single-input model and returns its first output as a tensor.</summary>
     public Tensor Run(Tensor input)

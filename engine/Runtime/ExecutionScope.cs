@@ -3,8 +3,11 @@ using NativeInfer.Tensors;
 namespace NativeInfer.Runtime;
 
 /// <summary>Values live during one graph run; a subgraph's scope falls back to its parent's for outer names.</summary>
-internal sealed class ExecutionScope(ExecutionScope? parent)
+internal sealed class ExecutionScope(ExecutionScope? parent, CancellationToken cancellation = default)
 {
+    /// <summary>Cancels the whole run, subgraphs included (checked before every node).</summary>
+    public CancellationToken Cancellation { get; } = parent?.Cancellation ?? cancellation;
+
     private readonly Dictionary<string, Value?> _values = new();
 
     public void Set(string name, Value? value) => _values[name] = value;

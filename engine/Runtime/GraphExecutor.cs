@@ -29,9 +29,10 @@ internal static class GraphExecutor
     }
 
     /// <summary>Runs the main graph with inputs bound by name.</summary>
-    public static Value?[] Run(IR.Graph graph, IReadOnlyDictionary<string, Value> feeds, SessionOptions options)
+    public static Value?[] Run(IR.Graph graph, IReadOnlyDictionary<string, Value> feeds, SessionOptions options,
+        CancellationToken cancellation = default)
     {
-        var scope = new ExecutionScope(null);
+        var scope = new ExecutionScope(null, cancellation);
         foreach (var (name, t) in graph.Initializers) scope.Set(name, t);
         foreach (var (name, v) in feeds) scope.Set(name, v);
         return Execute(graph, scope, options);
@@ -42,6 +43,7 @@ internal static class GraphExecutor
         var plan = s_plans.GetValue(graph, BuildPlan);
         for (int step = 0; step < plan.Order.Count; step++)
         {
+            scope.Cancellation.ThrowIfCancellationRequested();
             var node = plan.Order[step];
             var op = node.Op ?? throw new InvalidOperationException($"Node {node} has no bound op.");
             var inputs = new Value?[node.Inputs.Length];
@@ -53,7 +55,7 @@ internal static class GraphExecutor
             {
                 outputs = op.Execute(new OpContext(node, scope, options), inputs);
             }
-            catch (Exception e) when (e is not NodeExecutionException and not OutOfMemoryException)
+            catch (Exception e) when (e is not NodeExecutionException and not OutOfMemoryException and not OperationCanceledException)
             {
                 throw new NodeExecutionException(
                     $"Node '{node.DisplayName}' ({(node.Domain.Length > 0 ? node.Domain + ":" : "")}{node.OpType}, opset {node.OpsetVersion}) failed: {e.Message}", e);

@@ -48,12 +48,15 @@ public sealed class GraphSession
     public IReadOnlyList<string> InputNames { get; }
     public IReadOnlyList<string> OutputNames { get; }
 
-    /// <summary>Runs the model; returns every graph output by name, in graph order.</summary>
-    public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs)
+    /// <summary>
+    /// Runs the model; returns every graph output by name, in graph order. Cancelling the token stops the run before
+    /// its next node (subgraph iterations included) with an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellation = default)
     {
         Validate(inputs);
         using var _ = TensorLimits.Push(Options.MaxTensorBytes);
-        var outputs = GraphExecutor.Run(Model.Graph, inputs, Options);
+        var outputs = GraphExecutor.Run(Model.Graph, inputs, Options, cancellation);
         var result = new KeyValuePair<string, Value?>[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
         return result;

@@ -1,0 +1,228 @@
+using NativeInfer.Tensors;
+
+namespace NativeInfer.Ops.Misc;
+
+/// <summary>Interpolation filter of Resize / Upsample.</summary>
+internal enum ResizeMode { Nearest, Linear, Cubic }
+
+/// <summary>How an output coordinate maps back to an input coordinate along one axis.</summary>
+internal enum CoordinateTransform { HalfPixel, HalfPixelSymmetric, PytorchHalfPixel, AlignCorners, Asymmetric, TfHalfPixelForNn, TfCropAndResize }
+
+/// <summary>
+/// How nearest mode rounds a fractional input coordinate. <see cref="Simple"/> is the opset-10 / Upsample rule: floor
+/// when upsampling, ceil when downsampling.
+/// </summary>
+internal enum NearestRounding { RoundPreferFloor, RoundPreferCeil, Floor, Ceil, Simple }
+
+/// <summary>Every attribute that shapes the interpolation weights of Resize.</summary>
+internal sealed record ResizeSettings(
+    ResizeMode Mode,
+    CoordinateTransform Transform,
+    NearestRounding Rounding,
+    double CubicA = -0.75,
+    bool ExcludeOutside = false,
+    double Extrapolation = 0,
+    bool Antialias = false);
+
+/// <summary>
+/// The separable N-D resampler behind Resize and Upsample. Each resized axis gets a table of taps (input index, weight)
+/// per output position, computed once; the data is then filtered one axis at a time in a double working buffer, which
+/// is the same as evaluating the nested 1-D interpolations of the ONNX definition.
+/// </summary>
+internal static class ResizeKernel
+{
+    /// <summary>
+    /// Resizes <paramref name="x"/> to <paramref name="outShape"/>. <paramref name="scales"/> has one factor per axis
+    /// (used by the coordinate transform); <paramref name="roiStart"/>/<paramref name="roiEnd"/> are per axis and only
+    /// read by tf_crop_and_resize.
+    /// </summary>
+    public static Tensor Run(Tensor x, double[] scales, int[] outShape, double[]? roiStart, double[]? roiEnd, ResizeSettings s)
+    {
+        int rank = x.Rank;
+        ShapeUtil.ElementCount(outShape);
+        var shape = (int[])x.Shape.Clone();
+        double[] data = MiscTensors.ToDoubles(x);
+        for (int axis = rank - 1; axis >= 0; axis--)
+        {
+            double r0 = roiStart?[axis] ?? 0, r1 = roiEnd?[axis] ?? 1;
+            bool cropped = s.Transform == CoordinateTransform.TfCropAndResize && (r0 != 0 || r1 != 1);
+            if (outShape[axis] == shape[axis] && scales[axis] == 1 && !cropped) continue;
+            var taps = AxisTaps.Build(shape[axis], outShape[axis], scales[axis], r0, r1, s);
+            data = Filter(data, shape, axis, taps, s.Extrapolation);
+            shape[axis] = outShape[axis];
+        }
+        return MiscTensors.FromDoubles(data, x.DataType, outShape);
+    }
+
+    private static double[] Filter(double[] src, int[] shape, int axis, AxisTaps taps, double extrapolation)
+    {
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= shape[i];
+        for (int i = axis + 1; i < shape.Length; i++) inner *= shape[i];
+        int inLen = shape[axis], outLen = taps.OutLength;
+        long total = (long)outer * outLen * inner;
+        TensorLimits.CheckAllocation(total, DataType.Double);
+        var dst = new double[total];
+        for (int o = 0; o < outer; o++)
+        {
+            int srcBase = o * inLen * inner, dstBase = o * outLen * inner;
+            for (int j = 0; j < outLen; j++)
+            {
+                var d = dst.AsSpan(dstBase + j * inner, inner);
+                if (taps.Extrapolate[j])
+                {
+                    d.Fill(extrapolation);
+                    continue;
+                }
+                for (int t = taps.Offsets[j]; t < taps.Offsets[j + 1]; t++)
+                {
+                    double w = taps.Weights[t];
+                    if (w == 0) continue;
+                    var sv = src.AsSpan(srcBase + taps.Indices[t] * inner, inner);
+                    for (int k = 0; k < d.Length; k++) d[k] += w * sv[k];
+                }
+            }
+        }
+        return dst;
+    }
+
+    /// <summary>Per output position of one axis: the input indices and weights it reads, or "extrapolate".</summary>
+    private sealed class AxisTaps
+    {
+        public required int OutLength { get; init; }
+        public required int[] Offsets { get; init; }
+        public required int[] Indices { get; init; }
+        public required double[] Weights { get; init; }
+        public required bool[] Extrapolate { get; init; }
+
+        public static AxisTaps Build(int inLen, int outLen, double scale, double roiStart, double roiEnd, ResizeSettings s)
+        {
+            var offsets = new int[outLen + 1];
+            var extrapolate = new bool[outLen];
+            var indices = new List<int>(outLen * 4);
+            var weights = new List<double>(outLen * 4);
+            var coeffs = new List<double>();
+            for (int j = 0; j < outLen; j++)
+            {
+                offsets[j] = indices.Count;
+                double xo = InputCoordinate(j, inLen, outLen, scale, roiStart, roiEnd, s.Transform);
+                if (s.Transform == CoordinateTransform.TfCropAndResize && (xo < 0 || xo > inLen - 1) || double.IsNaN(xo))
+                {
+                    extrapolate[j] = true;
+                    continue;
+                }
+                // The left neighbour is the largest index strictly below xo, so ratio lies in (0, 1].
+                double baseD = Math.Ceiling(xo) - 1;
+                double ratio = xo - baseD;
+                int first = Coefficients(ratio, scale, s, coeffs);
+                long b = (long)Math.Clamp(baseD, -(long)int.MaxValue / 2, int.MaxValue / 2);
+                double sum = 0;
+                for (int t = 0; t < coeffs.Count; t++)
+                {
+                    long idx = b + first + t;
+                    double w = coeffs[t];
+                    if (s.ExcludeOutside && (idx < 0 || idx >= inLen)) w = 0;
+                    sum += w;
+                    indices.Add((int)Math.Clamp(idx, 0, inLen - 1));
+                    weights.Add(w);
+                }
+                if (s.ExcludeOutside && sum != 0)
+                    for (int t = offsets[j]; t < weights.Count; t++) weights[t] /= sum;
+            }
+            offsets[outLen] = indices.Count;
+            return new AxisTaps
+            {
+                OutLength = outLen, Offsets = offsets, Indices = indices.ToArray(), Weights = weights.ToArray(),
+                Extrapolate = extrapolate,
+            };
+        }
+
+        private static double InputCoordinate(int j, int inLen, int outLen, double scale, double r0, double r1, CoordinateTransform t)
+        {
+            double outF = scale * inLen;
+            switch (t)
+            {
+                case CoordinateTransform.AlignCorners:
+                    return outF == 1 ? 0 : j * (inLen - 1) / (outF - 1);
+                case CoordinateTransform.Asymmetric:
+                    return j / scale;
+                case CoordinateTransform.TfHalfPixelForNn:
+                    return (j + 0.5) / scale;
+                case CoordinateTransform.PytorchHalfPixel:
+                    return outF == 1 ? -0.5 : (j + 0.5) / scale - 0.5;
+                case CoordinateTransform.HalfPixelSymmetric:
+                    double adjustment = outLen / outF;
+                    double offset = inLen / 2.0 * (1 - adjustment);
+                    return offset + (j + 0.5) / scale - 0.5;
+                case CoordinateTransform.TfCropAndResize:
+                    double span = (r1 - r0) * (inLen - 1);
+                    return r0 * (inLen - 1) + (outF == 1 ? span / 2 : j * span / (outF - 1));
+                default:
+                    return (j + 0.5) / scale - 0.5;
+            }
+        }
+
+        /// <summary>Fills the filter taps for a fractional position; returns the offset of the first tap from the left neighbour.</summary>
+        private static int Coefficients(double ratio, double scale, ResizeSettings s, List<double> c)
+        {
+            c.Clear();
+            switch (s.Mode)
+            {
+                case ResizeMode.Nearest:
+                    c.Add(1);
+                    return NearestTakesRight(ratio, scale, s.Rounding) ? 1 : 0;
+                case ResizeMode.Linear when !s.Antialias || scale >= 1:
+                    c.Add(1 - ratio);
+                    c.Add(ratio);
+                    return 0;
+                case ResizeMode.Linear:
+                {
+                    int start = (int)Math.Floor(-1 / scale) + 1;
+                    for (int i = start; i <= 1 - start; i++) c.Add(Math.Clamp(1 - Math.Abs((i - ratio) * scale), 0, 1));
+                    Normalize(c);
+                    return start;
+                }
+                case ResizeMode.Cubic when !s.Antialias || scale >= 1:
+                    for (int i = -1; i <= 2; i++) c.Add(CubicKernel(i - ratio, s.CubicA));
+                    return -1;
+                default:
+                {
+                    int start = (int)Math.Floor(-2 / scale) + 1;
+                    for (int i = start; i <= 1 - start; i++) c.Add(CubicKernel((i - ratio) * scale, s.CubicA));
+                    Normalize(c);
+                    return start;
+                }
+            }
+        }
+
+        private static bool NearestTakesRight(double ratio, double scale, NearestRounding r)
+        {
+            if (ratio == 1) return true;
+            return r switch
+            {
+                NearestRounding.RoundPreferFloor => ratio > 0.5,
+                NearestRounding.RoundPreferCeil => ratio >= 0.5,
+                NearestRounding.Floor => false,
+                NearestRounding.Ceil => true,
+                _ => scale < 1,
+            };
+        }
+
+        /// <summary>Keys' cubic convolution kernel with parameter a.</summary>
+        private static double CubicKernel(double x, double a)
+        {
+            x = Math.Abs(x);
+            if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+            if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+            return 0;
+        }
+
+        private static void Normalize(List<double> c)
+        {
+            double sum = 0;
+            foreach (double v in c) sum += v;
+            if (sum == 0) return;
+            for (int i = 0; i < c.Count; i++) c[i] /= sum;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using NativeInfer.Tensors;
+
+namespace NativeInfer.Ops.NN;
+
+/// <summary>Saturation ranges of the quantized integer types and bulk double views used by the quantization ops.</summary>
+internal static class QuantRange
+{
+    public static (double Lo, double Hi) Of(DataType t) => t switch
+    {
+        DataType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+        DataType.UInt8 => (byte.MinValue, byte.MaxValue),
+        DataType.Int16 => (short.MinValue, short.MaxValue),
+        DataType.UInt16 => (ushort.MinValue, ushort.MaxValue),
+        DataType.Int32 => (int.MinValue, int.MaxValue),
+        _ => throw new NotSupportedException($"{DataTypes.Name(t)} is not a supported quantized type."),
+    };
+
+    /// <summary>The tensor's elements as doubles (exact for every integer type up to 32 bits and every float type).</summary>
+    public static double[] ToDoubles(Tensor t)
+    {
+        var r = new double[t.Length];
+        switch (t)
+        {
+            case Tensor<float> f: { var s = f.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
+            case Tensor<byte> b: { var s = b.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
+            case Tensor<sbyte> b: { var s = b.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
+            case Tensor<int> b: { var s = b.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
+            default: for (int i = 0; i < r.Length; i++) r[i] = t.GetDouble(i); break;
+        }
+        return r;
+    }
+
+    /// <summary>Stores already-saturated integral values into an integer tensor.</summary>
+    public static void Store(Tensor t, double[] values)
+    {
+        switch (t)
+        {
+            case Tensor<byte> b: { var d = b.Span; for (int i = 0; i < values.Length; i++) d[i] = (byte)values[i]; break; }
+            case Tensor<sbyte> b: { var d = b.Span; for (int i = 0; i < values.Length; i++) d[i] = (sbyte)values[i]; break; }
+            case Tensor<int> b: { var d = b.Span; for (int i = 0; i < values.Length; i++) d[i] = (int)values[i]; break; }
+            default: for (int i = 0; i < values.Length; i++) t.SetDouble(i, values[i]); break;
+        }
+    }
+}

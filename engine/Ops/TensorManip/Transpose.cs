@@ -1,0 +1,32 @@
+using NativeInfer.Tensors;
+
+namespace NativeInfer.Ops.TensorManip;
+
+/// <summary>Transpose: output dim i is input dim perm[i]; perm defaults to reversing the axes.</summary>
+internal sealed class Transpose(long[]? perm) : TensorOp
+{
+    public static Transpose Create(OpBuildContext ctx) => new(ctx.Attributes.Ints("perm"));
+
+    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
+    {
+        var x = inputs.Req(0);
+        int rank = x.Rank;
+        var p = new int[rank];
+        if (perm is null)
+            for (int i = 0; i < rank; i++) p[i] = rank - 1 - i;
+        else
+        {
+            if (perm.Length != rank)
+                throw new ShapeMismatchException($"Transpose perm has {perm.Length} entries but the input {ShapeUtil.Format(x.Shape)} has rank {rank}.");
+            var seen = new bool[rank];
+            for (int i = 0; i < rank; i++)
+            {
+                if (perm[i] < 0 || perm[i] >= rank || seen[perm[i]])
+                    throw new ArgumentException($"Transpose perm [{string.Join(",", perm)}] is not a permutation of 0..{rank - 1}.");
+                seen[perm[i]] = true;
+                p[i] = (int)perm[i];
+            }
+        }
+        return [TensorCopy.Permute(x, x.Shape, p)];
+    }
+}
