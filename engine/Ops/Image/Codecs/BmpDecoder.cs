@@ -38,6 +38,8 @@ internal static class BmpDecoder
 
         bool topDown = height < 0;
         height = Math.Abs(height);
+        DecodedImage.CheckDimensions(width, height, Format);
+        if (compression is not (1 or 2)) Slice(d, pixelOffset, Stride(width, bpp) * height, Format); // all pixel rows present
         var img = DecodedImage.Create(width, height, 3, Format);
 
         if (bpp is 1 or 2 or 4 or 8)

@@ -53,7 +53,6 @@ internal static class PngDecoder
         if (h.ColorType == 3 && (palette is null || palette.Length % 3 != 0))
             throw new ImageDecodeException($"{Format}: palette image without a valid PLTE chunk.");
 
-        var img = DecodedImage.Create(h.Width, h.Height, h.ColorType is 0 or 4 ? 1 : 3, Format);
         var passes = h.Interlaced ? Adam7 : [(0, 0, 1, 1)];
         long rawSize = 0;
         foreach (var (x0, y0, dx, dy) in passes)
@@ -61,9 +60,13 @@ internal static class PngDecoder
             long pw = (h.Width - x0 + dx - 1) / dx, ph = (h.Height - y0 + dy - 1) / dy;
             if (pw > 0 && ph > 0) rawSize += ph * (1 + h.RowBytes(pw));
         }
+        // Deflate expands at most ~1032:1, so a stream too short for the declared size is refused before allocating.
+        if (rawSize / 1032 > idat.Length + 64)
+            throw new ImageDecodeException($"{Format}: {idat.Length} bytes of compressed data cannot hold a {h.Width}x{h.Height} image.");
         var raw = DecodedImage.Buffer(rawSize, Format);
         idat.Position = 0;
         ZlibInflater.Inflate(idat, raw, zlibHeader: true, Format);
+        var img = DecodedImage.Create(h.Width, h.Height, h.ColorType is 0 or 4 ? 1 : 3, Format);
 
         int bpp = Math.Max(1, h.BitsPerPixel / 8);
         int offset = 0;

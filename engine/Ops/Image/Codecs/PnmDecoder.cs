@@ -19,6 +19,10 @@ internal static class PnmDecoder
         long width = ReadHeaderNumber(d, ref pos), height = ReadHeaderNumber(d, ref pos);
         long maxval = bitmap ? 1 : ReadHeaderNumber(d, ref pos);
         if (maxval is < 1 or > 65535) throw new ImageDecodeException($"{Format}: maxval {maxval} is out of range.");
+        DecodedImage.CheckDimensions(width, height, Format);
+        // Every sample takes at least one byte (plain) or its packed size (raw): refuse truncated files before allocating.
+        long minBytes = plain ? width * height * channels : bitmap ? (width + 7) / 8 * height : width * height * channels * (maxval > 255 ? 2 : 1);
+        if (minBytes > d.Length - pos) throw new ImageDecodeException($"{Format}: the file is truncated ({width}x{height} needs at least {minBytes} bytes of samples).");
         var img = DecodedImage.Create(width, height, channels, Format);
         var px = img.Pixels;
 

@@ -42,6 +42,10 @@ internal static class TiffDecoder
         int samplesPerPlanePixel = planar == 2 ? 1 : spp;
         var planeData = new byte[planes][];
         long rowBytes = (width * samplesPerPlanePixel * bits + 7) / 8;
+        // The best expansion each compression can reach bounds the image a file of this length can hold.
+        long maxRatio = compression switch { 1 => 1, 32773 => 64, 5 => 2731, _ => 1032 };
+        if (rowBytes * height * planes / maxRatio > d.Length)
+            throw new ImageDecodeException($"{Format}: a {d.Length}-byte file cannot hold a {width}x{height} image (truncated or corrupt).");
         for (int p = 0; p < planes; p++) planeData[p] = DecodedImage.Buffer(rowBytes * height, Format);
 
         var chunk = new TiffChunkReader(f.Data, compression, predictor, bits, samplesPerPlanePixel, f.LittleEndian);
