@@ -32,5 +32,23 @@ internal static class MiscOps
         r.Register("Bernoulli", 22, ctx => new BernoulliOp(ctx));
         r.Register("Multinomial", 7, ctx => new MultinomialOp(ctx));
         r.Register("Multinomial", 22, ctx => new MultinomialOp(ctx));
+
+        r.Register("StringConcat", 20, _ => new StringConcatOp());
+        r.Register("StringSplit", 20, ctx => new StringSplitOp(ctx));
+        r.Register("StringNormalizer", 10, ctx => new StringNormalizerOp(ctx));
+        r.Register("RegexFullMatch", 20, ctx => new RegexFullMatchOp(ctx));
+        r.Register("TfIdfVectorizer", 9, ctx => new TfIdfVectorizerOp(ctx));
+        r.Register("ImageDecoder", 20, ctx => new ImageDecoderOp(ctx));
+
+        const string ml = "ai.onnx.ml";
+        foreach (int v in new[] { 1, 2, 4 }) r.Register(ml, "LabelEncoder", v, ctx => new LabelEncoderOp(ctx));
+        r.Register(ml, "TreeEnsemble", 5, ctx => new TreeEnsembleOp(ctx));
+        r.Register(ml, "ArrayFeatureExtractor", 1, _ => new ArrayFeatureExtractorOp());
+        r.Register(ml, "Binarizer", 1, ctx => new BinarizerOp(ctx));
+
+        const string training = "ai.onnx.preview.training";
+        r.Register(training, "Momentum", 1, ctx => new MomentumOp(ctx));
+        r.Register(training, "Adagrad", 1, ctx => new AdagradOp(ctx));
+        r.Register(training, "Adam", 1, ctx => new AdamOp(ctx));
     }
 }
