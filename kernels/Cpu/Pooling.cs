@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu;
 
@@ -110,7 +111,7 @@ public static class Pooling
                 nint ax = (nint)px, ay = (nint)py, ai = (nint)pi;
                 void Plane(int p) => PoolPlane((T*)ax + (long)p * g.InputSize, (T*)ay + (long)p * g.OutputSize,
                     withIndices ? (long*)ai + (long)p * g.OutputSize : null, (long)p * g.InputSize, g, ranges, columnMajorIndices, reducer);
-                if ((long)planes * g.OutputSize * g.KernelSize >= ParallelThreshold && planes > 1) Parallel.For(0, planes, Plane);
+                if ((long)planes * g.OutputSize * g.KernelSize >= ParallelThreshold && planes > 1) KernelParallelism.For(0, planes, Plane);
                 else for (int p = 0; p < planes; p++) Plane(p);
             }
         }
