@@ -13,6 +13,7 @@ internal static class BuiltinOps
         Transformer.TransformerOps.Register(r);
         Misc.MiscOps.Register(r);
         ControlFlow.ControlFlowOps.Register(r);
+        Image.ImageOps.Register(r);
         return r;
     }
 }

@@ -27,29 +27,60 @@ public static class DataTypes
         DataType.UInt64 => typeof(ulong),
         DataType.Bool => typeof(bool),
         DataType.String => typeof(string),
+        DataType.Float8E4M3FN => typeof(Float8E4M3FN),
+        DataType.Float8E4M3FNUZ => typeof(Float8E4M3FNUZ),
+        DataType.Float8E5M2 => typeof(Float8E5M2),
+        DataType.Float8E5M2FNUZ => typeof(Float8E5M2FNUZ),
+        DataType.Float8E8M0 => typeof(Float8E8M0),
+        DataType.Float4E2M1 => typeof(Float4E2M1),
+        DataType.Int4 => typeof(Int4),
+        DataType.UInt4 => typeof(UInt4),
+        DataType.Int2 => typeof(Int2),
+        DataType.UInt2 => typeof(UInt2),
         _ => null,
     };
 
-    /// <summary>Size of one element in bytes (strings count as a reference).</summary>
+    /// <summary>Size of one element in memory, in bytes (strings count as a reference; sub-byte types are unpacked).</summary>
     public static int SizeOf(DataType t) => t switch
     {
         DataType.Float or DataType.Int32 or DataType.UInt32 => 4,
         DataType.Double or DataType.Int64 or DataType.UInt64 => 8,
         DataType.Float16 or DataType.BFloat16 or DataType.Int16 or DataType.UInt16 => 2,
         DataType.Int8 or DataType.UInt8 or DataType.Bool => 1,
+        _ when IsLowPrecision(t) => 1,
         DataType.String => IntPtr.Size,
         _ => throw new NotSupportedException($"Element type {t} is not supported by NativeInfer."),
     };
 
+    /// <summary>Float types, the float8/float4/e8m0 storage formats included (those have no arithmetic).</summary>
     public static bool IsFloatingPoint(DataType t) =>
-        t is DataType.Float or DataType.Double or DataType.Float16 or DataType.BFloat16;
+        t is DataType.Float or DataType.Double or DataType.Float16 or DataType.BFloat16
+          or DataType.Float8E4M3FN or DataType.Float8E4M3FNUZ or DataType.Float8E5M2 or DataType.Float8E5M2FNUZ
+          or DataType.Float8E8M0 or DataType.Float4E2M1;
 
+    /// <summary>Integer types, the 2- and 4-bit ones included.</summary>
     public static bool IsInteger(DataType t) =>
         t is DataType.Int8 or DataType.Int16 or DataType.Int32 or DataType.Int64
-          or DataType.UInt8 or DataType.UInt16 or DataType.UInt32 or DataType.UInt64;
+          or DataType.UInt8 or DataType.UInt16 or DataType.UInt32 or DataType.UInt64
+          or DataType.Int4 or DataType.UInt4 or DataType.Int2 or DataType.UInt2;
 
     public static bool IsSignedInteger(DataType t) =>
-        t is DataType.Int8 or DataType.Int16 or DataType.Int32 or DataType.Int64;
+        t is DataType.Int8 or DataType.Int16 or DataType.Int32 or DataType.Int64 or DataType.Int4 or DataType.Int2;
+
+    /// <summary>
+    /// The storage-only types narrower than 16 bits: float8 (four kinds), float8e8m0, float4e2m1, [u]int4, [u]int2.
+    /// Tensors hold them unpacked, one element per byte; cast them to a wider type to compute.
+    /// </summary>
+    public static bool IsLowPrecision(DataType t) =>
+        t is >= DataType.Float8E4M3FN and <= DataType.Int2;
+
+    /// <summary>Bits per element in ONNX files: 4 for [u]int4 and float4e2m1, 2 for [u]int2, else 8 × size.</summary>
+    public static int BitWidth(DataType t) => t switch
+    {
+        DataType.Int4 or DataType.UInt4 or DataType.Float4E2M1 => 4,
+        DataType.Int2 or DataType.UInt2 => 2,
+        _ => 8 * SizeOf(t),
+    };
 
     public static string Name(DataType t) => t switch
     {

@@ -53,6 +53,16 @@ public abstract class Tensor : Value
         DataType.UInt64 => new Tensor<ulong>(shape),
         DataType.Bool => new Tensor<bool>(shape),
         DataType.String => new Tensor<string>(shape),
+        DataType.Float8E4M3FN => new Tensor<Float8E4M3FN>(shape),
+        DataType.Float8E4M3FNUZ => new Tensor<Float8E4M3FNUZ>(shape),
+        DataType.Float8E5M2 => new Tensor<Float8E5M2>(shape),
+        DataType.Float8E5M2FNUZ => new Tensor<Float8E5M2FNUZ>(shape),
+        DataType.Float8E8M0 => new Tensor<Float8E8M0>(shape),
+        DataType.Float4E2M1 => new Tensor<Float4E2M1>(shape),
+        DataType.Int4 => new Tensor<Int4>(shape),
+        DataType.UInt4 => new Tensor<UInt4>(shape),
+        DataType.Int2 => new Tensor<Int2>(shape),
+        DataType.UInt2 => new Tensor<UInt2>(shape),
         _ => throw new NotSupportedException($"Element type {type} is not supported by NativeInfer."),
     };
 

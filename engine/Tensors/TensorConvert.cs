@@ -7,7 +7,9 @@ public static class TensorConvert
 {
     /// <summary>
     /// Converts to <paramref name="target"/>. Same type returns the input. Float to integer truncates toward zero;
-    /// integer to integer keeps the low bits; 64-bit integers convert exactly between each other.
+    /// integer to integer keeps the low bits; 64-bit integers convert exactly between each other. Low-precision targets
+    /// follow Cast's defaults (float8/float4 saturate, e8m0 rounds up); <see cref="LowPrecision.LowPrecisionCast"/>
+    /// takes the saturate flag and rounding mode.
     /// </summary>
     public static Tensor Convert(Tensor src, DataType target)
     {
@@ -51,6 +53,10 @@ public static class TensorConvert
             case Tensor<ushort> t: t[i] = unchecked((ushort)v); break;
             case Tensor<sbyte> t: t[i] = unchecked((sbyte)v); break;
             case Tensor<byte> t: t[i] = unchecked((byte)v); break;
+            case Tensor<Int4> t: t[i] = Int4.Wrap(v); break;
+            case Tensor<UInt4> t: t[i] = UInt4.Wrap(v); break;
+            case Tensor<Int2> t: t[i] = Int2.Wrap(v); break;
+            case Tensor<UInt2> t: t[i] = UInt2.Wrap(v); break;
             default: dst.SetDouble(i, v); break;
         }
     }

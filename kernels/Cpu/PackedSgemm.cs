@@ -18,7 +18,8 @@ public static unsafe class PackedSgemm
     private const int NR = 16;
     private const int KC = 256;
     private const int MC = 72;
-    private const int NC = 3072;
+    /// <summary>Columns per task: a KC×NB packed B block (512 KB) stays in L2 while the task's row strips pass over it.</summary>
+    private const int NB = 512;
 
     /// <summary>Below this many multiply-adds the call runs on the calling thread only.</summary>
     private const long ParallelThreshold = 1L << 18;
@@ -126,57 +127,55 @@ public static unsafe class PackedSgemm
     private static void Blocked(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
+        // Work is split once into (row block × column block) tasks; each task walks all of K itself, packing its own
+        // A block and B sub-panel, so a GEMM has a single fork/join however long K is.
         int threads = Environment.ProcessorCount;
         bool parallel = threads > 1 && (long)m * n * k >= ParallelThreshold;
         int mBlocks = (m + MC - 1) / MC;
-        float[] bPackArray = ArrayPool<float>.Shared.Rent(KC * RoundUp(Math.Min(n, NC), NR));
-        try
+        int nStrips = (n + NR - 1) / NR;
+        int stripsPerBlock = NB / NR;
+        if (parallel && mBlocks * ((nStrips + stripsPerBlock - 1) / stripsPerBlock) < 4 * threads)
+            stripsPerBlock = Math.Max(1, Math.Min(stripsPerBlock, nStrips * mBlocks / (4 * threads)));
+        int nBlocks = (nStrips + stripsPerBlock - 1) / stripsPerBlock;
+        int tasks = mBlocks * nBlocks;
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        void Task(int t)
         {
-            fixed (float* bPack = bPackArray)
+            int mb = t / nBlocks, nb = t % nBlocks;
+            int i0 = mb * MC, mc = Math.Min(MC, m - i0);
+            int j0 = nb * stripsPerBlock * NR, nc = Math.Min(stripsPerBlock * NR, n - j0);
+            float[] bArray = ArrayPool<float>.Shared.Rent(KC * RoundUp(nc, NR));
+            try
             {
-                nint pa = (nint)a, pb = (nint)bPack, pc = (nint)c;
-                for (int jc = 0; jc < n; jc += NC)
+                fixed (float* bPack = bArray)
                 {
-                    int nc = Math.Min(NC, n - jc);
-                    int nStrips = (nc + NR - 1) / NR;
-                    int nBlocks = !parallel || mBlocks >= 4 * threads ? 1 : Math.Min(nStrips, (4 * threads + mBlocks - 1) / mBlocks);
-                    int stripsPerBlock = (nStrips + nBlocks - 1) / nBlocks;
-                    nBlocks = (nStrips + stripsPerBlock - 1) / stripsPerBlock;
-                    for (int pcK = 0; pcK < k; pcK += KC)
+                    float* aPack = stackalloc float[MC * KC];
+                    for (int p0 = 0; p0 < k; p0 += KC)
                     {
-                        int kc = Math.Min(KC, k - pcK);
-                        float betaEff = pcK == 0 ? beta : 1f;
-                        PackB(transB, b, ldb, pcK, kc, jc, nc, bPack);
-                        int items = mBlocks * nBlocks;
-                        int jcc = jc, pk = pcK;
-                        void Tile(int item)
+                        int kc = Math.Min(KC, k - p0);
+                        float betaEff = p0 == 0 ? beta : 1f;
+                        PackA(transA, (float*)pa, lda, i0, mc, p0, kc, aPack);
+                        PackB(transB, (float*)pb, ldb, p0, kc, j0, nc, bPack);
+                        for (int j = 0; j < nc; j += NR)
                         {
-                            int mb = item / nBlocks, nb = item % nBlocks;
-                            int i0 = mb * MC, mc = Math.Min(MC, m - i0);
-                            int s0 = nb * stripsPerBlock, s1 = Math.Min(nStrips, s0 + stripsPerBlock);
-                            float* aPack = stackalloc float[MC * KC];
-                            PackA(transA, (float*)pa, lda, i0, mc, pk, kc, aPack);
-                            for (int s = s0; s < s1; s++)
+                            float* bStrip = bPack + (long)(j / NR) * kc * NR;
+                            int nr = Math.Min(NR, nc - j);
+                            for (int r = 0; r < mc; r += MR)
                             {
-                                int j = s * NR, nr = Math.Min(NR, nc - j);
-                                float* bStrip = (float*)pb + (long)s * kc * NR;
-                                for (int r = 0; r < mc; r += MR)
-                                {
-                                    float* cTile = (float*)pc + (long)(i0 + r) * ldc + jcc + j;
-                                    MicroKernel(kc, aPack + (long)r * kc, bStrip, cTile, ldc, alpha, betaEff, Math.Min(MR, mc - r), nr);
-                                }
+                                float* cTile = (float*)pc + (long)(i0 + r) * ldc + j0 + j;
+                                MicroKernel(kc, aPack + (long)r * kc, bStrip, cTile, ldc, alpha, betaEff, Math.Min(MR, mc - r), nr);
                             }
                         }
-                        if (parallel && items > 1) Parallel.For(0, items, Tile);
-                        else for (int it = 0; it < items; it++) Tile(it);
                     }
                 }
             }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(bArray);
+            }
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(bPackArray);
-        }
+        if (parallel && tasks > 1) Parallel.For(0, tasks, Task);
+        else for (int t = 0; t < tasks; t++) Task(t);
     }
 
     private static int RoundUp(int v, int multiple) => (v + multiple - 1) / multiple * multiple;

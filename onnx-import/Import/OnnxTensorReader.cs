@@ -5,12 +5,15 @@ using NativeInfer.Errors;
 using NativeInfer.Kernels.Numerics;
 using NativeInfer.Onnx.Proto;
 using NativeInfer.Tensors;
+using NativeInfer.Tensors.LowPrecision;
 
 namespace NativeInfer.Onnx.Import;
 
 /// <summary>
 /// Converts ONNX TensorProto to and from <see cref="Tensor"/>: typed fields, raw_data (little-endian) and external
-/// data files. Sizes are checked against the limit before anything is allocated.
+/// data files. Sizes are checked against the limit before anything is allocated. Sub-byte types ([u]int4, float4e2m1,
+/// [u]int2) are packed in files (raw_data, and int32_data with one packed byte per entry) and unpacked in memory; float8
+/// types take one byte per element in raw_data and one element per int32_data entry.
 /// </summary>
 internal static class OnnxTensorReader
 {
@@ -31,7 +34,7 @@ internal static class OnnxTensorReader
                 $"Tensor '{p.Name}' declares {count} elements ({bytes} bytes), over the limit of {maxBytes} bytes.");
 
         if (p.DataLocation == TensorProto.Types.DataLocation.External)
-            return FromBytes(type, shape, count, ReadExternal(p, baseDirectory, bytes), p.Name);
+            return FromBytes(type, shape, count, ReadExternal(p, baseDirectory, FileByteCount(type, count)), p.Name);
         if (p.HasRawData)
             return FromBytes(type, shape, count, p.RawData.Span, p.Name);
         return FromTypedFields(p, type, shape, count);
@@ -41,18 +44,23 @@ internal static class OnnxTensorReader
     {
         if (type == DataType.String)
             throw new ModelLoadException(ModelLoadError.Corrupt, $"String tensor '{name}' cannot use raw_data.");
-        int size = DataTypes.SizeOf(type);
-        if (raw.Length != (long)count * size)
+        long needed = FileByteCount(type, count);
+        if (raw.Length != needed)
             throw new ModelLoadException(ModelLoadError.Corrupt,
-                $"Tensor '{name}' has {raw.Length} bytes of data but its shape {ShapeUtil.Format(shape)} of {DataTypes.Name(type)} needs {(long)count * size}.");
+                $"Tensor '{name}' has {raw.Length} bytes of data but its shape {ShapeUtil.Format(shape)} of {DataTypes.Name(type)} needs {needed}.");
         var t = Tensor.Create(type, shape);
         var dst = MemoryMarshal.AsBytes(RawSpan(t));
-        raw.CopyTo(dst);
+        if (SubBytePacking.IsPacked(type)) SubBytePacking.Unpack(type, raw, dst);
+        else raw.CopyTo(dst);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Big-endian hosts are not supported.");
         if (type == DataType.Bool)
             foreach (ref byte b in dst) b = b != 0 ? (byte)1 : (byte)0;
         return t;
     }
+
+    /// <summary>Bytes <paramref name="count"/> elements take in a file (packed for the sub-byte types).</summary>
+    private static long FileByteCount(DataType type, int count) =>
+        SubBytePacking.IsPacked(type) ? SubBytePacking.PackedByteCount(type, count) : (long)count * DataTypes.SizeOf(type);
 
     /// <summary>The tensor's storage as a span of some unmanaged element type (for byte copies).</summary>
     private static Span<byte> RawSpan(Tensor t) => t switch
@@ -70,6 +78,7 @@ internal static class OnnxTensorReader
         Tensor<uint> x => MemoryMarshal.AsBytes(x.Span),
         Tensor<ulong> x => MemoryMarshal.AsBytes(x.Span),
         Tensor<bool> x => MemoryMarshal.AsBytes(x.Span),
+        _ when DataTypes.IsLowPrecision(t.DataType) => SubBytePacking.ElementBytes(t),
         _ => throw new NotSupportedException($"No raw view of {t.DataType}."),
     };
 
@@ -84,9 +93,11 @@ internal static class OnnxTensorReader
             DataType.String => p.StringData.Count,
             _ => p.Int32Data.Count,
         };
-        if (available != count)
+        long expected = SubBytePacking.IsPacked(type) ? SubBytePacking.PackedByteCount(type, count) : count;
+        if (available != expected)
             throw new ModelLoadException(ModelLoadError.Corrupt,
-                $"Tensor '{p.Name}' has {available} values but its shape {ShapeUtil.Format(shape)} needs {count}.");
+                $"Tensor '{p.Name}' has {available} values but its shape {ShapeUtil.Format(shape)} of {DataTypes.Name(type)} needs {expected}.");
+        if (DataTypes.IsLowPrecision(type)) return FromInt32Bytes(p, type, shape, count);
         var t = Tensor.Create(type, shape);
         switch (t)
         {
@@ -106,6 +117,14 @@ internal static class OnnxTensorReader
             case Tensor<string> x: for (int i = 0; i < count; i++) x[i] = p.StringData[i].ToStringUtf8(); break;
         }
         return t;
+    }
+
+    /// <summary>Low-precision int32_data: one byte per entry (an element, or a packed group of sub-byte elements).</summary>
+    private static Tensor FromInt32Bytes(TensorProto p, DataType type, int[] shape, int count)
+    {
+        var bytes = new byte[p.Int32Data.Count];
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = unchecked((byte)p.Int32Data[i]);
+        return FromBytes(type, shape, count, bytes, p.Name);
     }
 
     private static byte[] ReadExternal(TensorProto p, string? baseDirectory, long expectedBytes)
@@ -148,13 +167,15 @@ internal static class OnnxTensorReader
         return buffer;
     }
 
-    /// <summary>Encodes a tensor as a TensorProto (raw_data for numeric types, string_data for strings).</summary>
+    /// <summary>Encodes a tensor as a TensorProto (raw_data for numeric types, packed for sub-byte types; string_data for strings).</summary>
     public static TensorProto Write(Tensor t, string name = "")
     {
         var p = new TensorProto { Name = name, DataType = (int)t.DataType };
         foreach (int d in t.Shape) p.Dims.Add(d);
         if (t is Tensor<string> s)
             foreach (var str in s.Span) p.StringData.Add(ByteString.CopyFromUtf8(str));
+        else if (DataTypes.IsLowPrecision(t.DataType))
+            p.RawData = ByteString.CopyFrom(SubBytePacking.Pack(t));
         else
             p.RawData = ByteString.CopyFrom(RawSpan(t));
         return p;

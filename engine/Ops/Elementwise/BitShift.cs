@@ -6,7 +6,8 @@ namespace NativeInfer.Ops.Elementwise;
 /// BitShift: X shifted LEFT or RIGHT (direction attribute) by Y bits, unsigned integer tensors with multidirectional
 /// broadcasting. Shifting by the bit width or more gives 0.
 /// </summary>
-internal sealed class BitShift(OpBuildContext ctx) : IntegerBinaryOp<BitShift.Kernel>(ctx, new Kernel(ParseDirection(ctx)))
+internal sealed class BitShift(OpBuildContext ctx)
+    : IntegerBinaryOp<BitShift.Kernel>(ctx, new Kernel(ParseDirection(ctx)))
 {
     private static bool ParseDirection(OpBuildContext ctx) => ctx.Attributes.String("direction", "") switch
     {

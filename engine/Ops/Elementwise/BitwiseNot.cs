@@ -10,7 +10,8 @@ internal sealed class BitwiseNot(OpBuildContext ctx) : UnaryOp(ctx)
 
     private readonly struct Func(Tensor x) : IIntegerFunc<Tensor>
     {
-        public Tensor Invoke<T>() where T : unmanaged, IBinaryInteger<T> => UnaryLoop.Map<T, T, Kernel<T>>(x.As<T>(), default);
+        public Tensor Invoke<T>() where T : unmanaged, IBinaryInteger<T> =>
+            UnaryLoop.Map<T, T, Kernel<T>>(x.As<T>(), default);
     }
 
     private readonly struct Kernel<T> : IUnaryKernel<T, T> where T : unmanaged, IBinaryInteger<T>

@@ -1,18 +1,24 @@
+using NativeInfer.Kernels.Numerics;
 using NativeInfer.Tensors;
+using NativeInfer.Tensors.LowPrecision;
 
 namespace NativeInfer.Ops.Elementwise;
 
 /// <summary>
 /// Cast: converts the input to the element type of the 'to' attribute (see <see cref="ElementCast"/> for the rules).
-/// 'saturate' only concerns float8 targets, which are not supported.
+/// 'saturate' and 'round_mode' only concern low-precision targets, which <see cref="LowPrecisionCast"/> handles.
 /// </summary>
 internal sealed class Cast : TensorOp
 {
     private readonly DataType _to;
+    private readonly bool _saturate;
+    private readonly E8M0RoundMode _roundMode;
 
     public Cast(OpBuildContext ctx)
     {
         _to = ParseTarget(ctx);
+        _saturate = ctx.Attributes.Int("saturate", 1) != 0;
+        _roundMode = Float8E8M0.ParseRoundMode(ctx.Attributes.String("round_mode", "up"));
         if (!DataTypes.IsSupported(_to))
             throw new NotSupportedException($"Cast to {DataTypes.Name(_to)} is not supported by NativeInfer.");
     }
@@ -30,5 +36,8 @@ internal sealed class Cast : TensorOp
         return (DataType)ctx.Attributes.Int("to");
     }
 
-    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs) => [ElementCast.Convert(inputs.Req(0), _to)];
+    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs) =>
+        LowPrecisionCast.Handles(inputs.Req(0).DataType, _to)
+            ? [LowPrecisionCast.Cast(inputs.Req(0), _to, _saturate, _roundMode)]
+            : [ElementCast.Convert(inputs.Req(0), _to)];
 }

@@ -77,6 +77,6 @@ internal static class ElementwiseOps
         r.Register("Not", 1, ctx => new Not(ctx));
         r.Register("Cast", 1, ctx => new Cast(ctx));
         r.Register("Where", 9, _ => new Where());
-        r.Register("CastLike", 15, _ => new CastLike());
+        r.Register("CastLike", 15, ctx => new CastLike(ctx));
     }
 }

@@ -37,7 +37,9 @@ internal static class FloatWidening
         }
     }
 
-    /// <summary>Rounds a float result back to <paramref name="target"/> (float16 or bfloat16); other targets pass.</summary>
+    /// <summary>
+    /// Rounds a float result back to <paramref name="target"/> (float16 or bfloat16); other targets pass.
+    /// </summary>
     public static Tensor Narrow(Tensor t, DataType target)
     {
         if (t.DataType != DataType.Float || !IsHalfWidth(target)) return t;

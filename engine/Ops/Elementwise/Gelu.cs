@@ -25,7 +25,7 @@ internal sealed class Gelu(OpBuildContext ctx) : FloatUnaryOp<Gelu.Kernel>(ctx, 
                 T inner = T.CreateTruncating(Math.Sqrt(2 / Math.PI)) * (x + T.CreateTruncating(0.044715) * x * x * x);
                 return half * x * (T.One + T.Tanh(inner));
             }
-            double erf = FloatMath.Erf(double.CreateTruncating(x) / Math.Sqrt(2));
+            double erf = FloatMath.Erf(double.CreateTruncating(x) / Math.Sqrt(2), FloatMath.ErfTerms<T>());
             return half * x * (T.One + T.CreateTruncating(erf));
         }
     }

@@ -2,7 +2,9 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>Greater: C = A &gt; B (bool) with multidirectional broadcasting, every numeric type; NaN compares false.</summary>
+/// <summary>
+/// Greater: C = A &gt; B (bool) with multidirectional broadcasting, every numeric type; NaN compares false.
+/// </summary>
 internal sealed class Greater(OpBuildContext ctx) : ComparisonOp<Greater.Kernel>(ctx, default)
 {
     public readonly struct Kernel : INumericPredicate

@@ -2,7 +2,9 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>GreaterOrEqual: C = A &gt;= B (bool) with multidirectional broadcasting, every numeric type; NaN compares false.</summary>
+/// <summary>
+/// GreaterOrEqual: C = A &gt;= B (bool) with multidirectional broadcasting, every numeric type; NaN compares false.
+/// </summary>
 internal sealed class GreaterOrEqual(OpBuildContext ctx) : ComparisonOp<GreaterOrEqual.Kernel>(ctx, default)
 {
     public readonly struct Kernel : INumericPredicate

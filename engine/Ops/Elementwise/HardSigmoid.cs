@@ -2,11 +2,17 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>HardSigmoid: Y = max(0, min(1, alpha * X + beta)) (defaults 0.2, 0.5). Float types; float16/bfloat16 computed in float.</summary>
-internal sealed class HardSigmoid(OpBuildContext ctx) : FloatUnaryOp<HardSigmoid.Kernel>(ctx, new Kernel(ctx.Attributes.Float("alpha", 0.2f), ctx.Attributes.Float("beta", 0.5f)))
+/// <summary>
+/// HardSigmoid: Y = max(0, min(1, alpha * X + beta)) (defaults 0.2, 0.5). Float types; float16/bfloat16 computed in
+/// float.
+/// </summary>
+internal sealed class HardSigmoid(OpBuildContext ctx)
+    : FloatUnaryOp<HardSigmoid.Kernel>(
+        ctx, new Kernel(ctx.Attributes.Float("alpha", 0.2f), ctx.Attributes.Float("beta", 0.5f)))
 {
     public readonly struct Kernel(float alpha, float beta) : IFloatUnary
     {
-        public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Clamp(T.CreateTruncating(alpha) * x + T.CreateTruncating(beta), T.Zero, T.One);
+        public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
+            T.Clamp(T.CreateTruncating(alpha) * x + T.CreateTruncating(beta), T.Zero, T.One);
     }
 }

@@ -2,11 +2,14 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>HardSwish: Y = X * max(0, min(1, X / 6 + 1 / 2)). Float types; float16/bfloat16 computed in float.</summary>
+/// <summary>
+/// HardSwish: Y = X * max(0, min(1, X / 6 + 1 / 2)). Float types; float16/bfloat16 computed in float.
+/// </summary>
 internal sealed class HardSwish(OpBuildContext ctx) : FloatUnaryOp<HardSwish.Kernel>(ctx, default)
 {
     public readonly struct Kernel : IFloatUnary
     {
-        public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x * T.Clamp(x / T.CreateTruncating(6) + T.CreateTruncating(0.5), T.Zero, T.One);
+        public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
+            x * T.Clamp(x / T.CreateTruncating(6) + T.CreateTruncating(0.5), T.Zero, T.One);
     }
 }

@@ -3,7 +3,9 @@ using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>A binary op on same-typed integer tensors with multidirectional broadcasting (bitwise ops, BitShift).</summary>
+/// <summary>
+/// A binary op on same-typed integer tensors with multidirectional broadcasting (bitwise ops, BitShift).
+/// </summary>
 internal abstract class IntegerBinaryOp<TK>(OpBuildContext ctx, TK kernel) : BinaryOp(ctx) where TK : struct, IIntegerBinary
 {
     protected override Tensor Apply(Tensor a, Tensor b)

@@ -2,7 +2,9 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>Less: C = A &lt; B (bool) with multidirectional broadcasting, every numeric type; NaN compares false.</summary>
+/// <summary>
+/// Less: C = A &lt; B (bool) with multidirectional broadcasting, every numeric type; NaN compares false.
+/// </summary>
 internal sealed class Less(OpBuildContext ctx) : ComparisonOp<Less.Kernel>(ctx, default)
 {
     public readonly struct Kernel : INumericPredicate

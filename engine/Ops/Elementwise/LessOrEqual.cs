@@ -2,7 +2,9 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>LessOrEqual: C = A &lt;= B (bool) with multidirectional broadcasting, every numeric type; NaN compares false.</summary>
+/// <summary>
+/// LessOrEqual: C = A &lt;= B (bool) with multidirectional broadcasting, every numeric type; NaN compares false.
+/// </summary>
 internal sealed class LessOrEqual(OpBuildContext ctx) : ComparisonOp<LessOrEqual.Kernel>(ctx, default)
 {
     public readonly struct Kernel : INumericPredicate

@@ -2,7 +2,9 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>Log: Y = ln(X); 0 gives -inf, negative inputs NaN. Float types; float16/bfloat16 computed in float.</summary>
+/// <summary>
+/// Log: Y = ln(X); 0 gives -inf, negative inputs NaN. Float types; float16/bfloat16 computed in float.
+/// </summary>
 internal sealed class Log(OpBuildContext ctx) : FloatUnaryOp<Log.Kernel>(ctx, default)
 {
     public readonly struct Kernel : IFloatUnary

@@ -2,7 +2,10 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>Max: elementwise maximum of 1..N same-typed inputs with multidirectional broadcasting; every numeric type. NaN propagates.</summary>
+/// <summary>
+/// Max: elementwise maximum of 1..N same-typed inputs with multidirectional broadcasting; every numeric type. NaN
+/// propagates.
+/// </summary>
 internal sealed class Max(OpBuildContext ctx) : VariadicOp<Max.Kernel>(ctx, default)
 {
     public readonly struct Kernel : INumericBinary

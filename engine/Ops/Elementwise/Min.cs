@@ -2,7 +2,10 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>Min: elementwise minimum of 1..N same-typed inputs with multidirectional broadcasting; every numeric type. NaN propagates.</summary>
+/// <summary>
+/// Min: elementwise minimum of 1..N same-typed inputs with multidirectional broadcasting; every numeric type. NaN
+/// propagates.
+/// </summary>
 internal sealed class Min(OpBuildContext ctx) : VariadicOp<Min.Kernel>(ctx, default)
 {
     public readonly struct Kernel : INumericBinary

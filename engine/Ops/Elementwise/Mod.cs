@@ -6,7 +6,8 @@ namespace NativeInfer.Ops.Elementwise;
 /// Mod: remainder of A / B with multidirectional broadcasting. fmod=1: the sign follows the dividend (C fmod);
 /// fmod=0: the sign follows the divisor (Python %). An integer remainder by zero gives 0.
 /// </summary>
-internal sealed class Mod(OpBuildContext ctx) : NumericBinaryOp<Mod.Kernel>(ctx, new Kernel(ctx.Attributes.Int("fmod", 0) != 0))
+internal sealed class Mod(OpBuildContext ctx)
+    : NumericBinaryOp<Mod.Kernel>(ctx, new Kernel(ctx.Attributes.Int("fmod", 0) != 0))
 {
     public readonly struct Kernel(bool fmod) : INumericBinary
     {

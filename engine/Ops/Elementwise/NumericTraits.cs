@@ -6,7 +6,8 @@ namespace NativeInfer.Ops.Elementwise;
 internal static class NumericTraits
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsFloat<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double) || typeof(T) == typeof(Half);
+    public static bool IsFloat<T>() =>
+        typeof(T) == typeof(float) || typeof(T) == typeof(double) || typeof(T) == typeof(Half);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSignedInteger<T>() => typeof(T) == typeof(sbyte) || typeof(T) == typeof(short)

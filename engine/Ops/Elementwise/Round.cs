@@ -2,7 +2,9 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>Round: Y = X rounded to the nearest integer, halves to even. Float types; float16/bfloat16 computed in float.</summary>
+/// <summary>
+/// Round: Y = X rounded to the nearest integer, halves to even. Float types; float16/bfloat16 computed in float.
+/// </summary>
 internal sealed class Round(OpBuildContext ctx) : FloatUnaryOp<Round.Kernel>(ctx, default)
 {
     public readonly struct Kernel : IFloatUnary

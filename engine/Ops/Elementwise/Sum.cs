@@ -2,7 +2,9 @@ using System.Numerics;
 
 namespace NativeInfer.Ops.Elementwise;
 
-/// <summary>Sum: elementwise sum of 1..N same-typed inputs with multidirectional broadcasting; every numeric type.</summary>
+/// <summary>
+/// Sum: elementwise sum of 1..N same-typed inputs with multidirectional broadcasting; every numeric type.
+/// </summary>
 internal sealed class Sum(OpBuildContext ctx) : VariadicOp<Sum.Kernel>(ctx, default)
 {
     public readonly struct Kernel : INumericBinary

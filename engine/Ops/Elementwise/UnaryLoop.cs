@@ -37,7 +37,8 @@ internal static class UnaryLoop
     };
 
     /// <summary>A bool-valued test on float, double, float16 and bfloat16.</summary>
-    public static Tensor FloatTest<TK>(string op, Tensor x, TK kernel) where TK : struct, IFloatPredicate => x.DataType switch
+    public static Tensor FloatTest<TK>(string op, Tensor x, TK kernel) where TK : struct, IFloatPredicate =>
+        x.DataType switch
     {
         DataType.Float => Map<float, bool, TestAdapter<float, TK>>(x.As<float>(), new(kernel)),
         DataType.Double => Map<double, bool, TestAdapter<double, TK>>(x.As<double>(), new(kernel)),

@@ -18,7 +18,9 @@ internal abstract class NumericUnaryOp<TK>(OpBuildContext ctx, TK kernel) : Unar
     protected override Tensor Apply(Tensor x) => UnaryLoop.Numeric(Name, x, kernel);
 }
 
-/// <summary>A unary float-math op on float, double, float16 and bfloat16 (the 16-bit types computed in float).</summary>
+/// <summary>
+/// A unary float-math op on float, double, float16 and bfloat16 (the 16-bit types computed in float).
+/// </summary>
 internal abstract class FloatUnaryOp<TK>(OpBuildContext ctx, TK kernel) : UnaryOp(ctx) where TK : struct, IFloatUnary
 {
     protected override Tensor Apply(Tensor x) => UnaryLoop.Float(Name, x, kernel);

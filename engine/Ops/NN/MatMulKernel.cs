@@ -72,22 +72,8 @@ internal static class MatMulKernel
     /// matrix of an operand whose own batch shape is <paramref name="own"/>.</summary>
     public static int[] BatchOffsets(int[] own, int[] batch, int matrixSize)
     {
-        int count = ShapeUtil.ElementCount(batch);
-        var strides = ShapeUtil.BroadcastStrides(own, batch.Length);
-        var r = new int[count];
-        var idx = new int[batch.Length];
-        long off = 0;
-        for (int i = 0; i < count; i++)
-        {
-            r[i] = checked((int)(off * matrixSize));
-            for (int d = batch.Length - 1; d >= 0; d--)
-            {
-                off += strides[d];
-                if (++idx[d] < batch[d]) break;
-                off -= (long)strides[d] * batch[d];
-                idx[d] = 0;
-            }
-        }
+        var r = StridedOffsets.Of(batch, ShapeUtil.BroadcastStrides(own, batch.Length));
+        for (int i = 0; i < r.Length; i++) r[i] = checked(r[i] * matrixSize);
         return r;
     }
 }

@@ -22,6 +22,11 @@ internal static class NNOps
         r.Register("MatMulInteger", 10, _ => new MatMulInteger());
         r.Register("ConvInteger", 10, ctx => new ConvInteger(new ConvAttributes(ctx.Attributes)));
         r.Register("QLinearMatMul", 10, _ => new QLinearMatMul());
+        r.Register("Col2Im", 18, ctx => new Col2Im(new ConvAttributes(ctx.Attributes)));
+        r.Register("DeformConv", 19, DeformConv.Create);
+        r.Register("RoiAlign", 10, RoiAlign.Create);
+        r.Register("Det", 11, _ => new Det());
+        r.Register("Einsum", 12, Einsum.Create);
         r.Register("QLinearConv", 10, ctx => new QLinearConv(new ConvAttributes(ctx.Attributes)));
     }
 }

@@ -39,23 +39,7 @@ internal static class QuantizedInt
     {
         if (!ShapeUtil.Broadcast(inShape, outShape).AsSpan().SequenceEqual(outShape))
             throw new ShapeMismatchException($"{ShapeUtil.Format(inShape)} does not broadcast to {ShapeUtil.Format(outShape)}.");
-        int n = ShapeUtil.ElementCount(outShape);
-        var strides = ShapeUtil.BroadcastStrides(inShape, outShape.Length);
-        var r = new int[n];
-        var idx = new int[outShape.Length];
-        int off = 0;
-        for (int i = 0; i < n; i++)
-        {
-            r[i] = off;
-            for (int d = outShape.Length - 1; d >= 0; d--)
-            {
-                off += strides[d];
-                if (++idx[d] < outShape[d]) break;
-                off -= strides[d] * outShape[d];
-                idx[d] = 0;
-            }
-        }
-        return r;
+        return StridedOffsets.Of(outShape, ShapeUtil.BroadcastStrides(inShape, outShape.Length));
     }
 
     /// <summary>

@@ -8,14 +8,14 @@ namespace NativeInfer.Ops.Reduce;
 /// (n, group) over its channels and spatial dims, then y = scale · norm + bias. scale and bias are per group in
 /// opset 18 and per channel from opset 21. epsilon defaults to 1e-5.
 /// </summary>
-internal sealed class GroupNormalization : TensorOp
+internal sealed class GroupNormalization : FloatOp
 {
     private const string Op = "GroupNormalization";
     private readonly double _epsilon;
     private readonly int _groups;
     private readonly bool _perChannel;
 
-    public GroupNormalization(OpBuildContext ctx)
+    public GroupNormalization(OpBuildContext ctx) : base(Op)
     {
         _epsilon = ctx.Attributes.Float("epsilon", 1e-5f);
         _groups = checked((int)ctx.Attributes.Int("num_groups"));
@@ -26,14 +26,7 @@ internal sealed class GroupNormalization : TensorOp
             throw new NotSupportedException($"{Op}: stash_type {(int)stash} is not a supported floating-point type.");
     }
 
-    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
-    {
-        var x = inputs.Req(0);
-        var y = FloatWork.IsDouble(x, Op) ? Run<double>(x, inputs) : Run<float>(x, inputs);
-        return [FloatWork.To(y, x.DataType)];
-    }
-
-    private Tensor Run<T>(Tensor x, Tensor?[] inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
         var (n, channels, spatial) = ChannelNorm.Dims(x, Op);
         if (channels % _groups != 0)

@@ -7,19 +7,12 @@ namespace NativeInfer.Ops.Reduce;
 /// InstanceNormalization: standardizes each (n, c) slice of X [N, C, spatial...] over its spatial dims, then applies the
 /// per-channel scale and B: y = scale[c] · (x − mean) / sqrt(var + epsilon) + B[c]; epsilon defaults to 1e-5.
 /// </summary>
-internal sealed class InstanceNormalization(OpBuildContext ctx) : TensorOp
+internal sealed class InstanceNormalization(OpBuildContext ctx) : FloatOp(Op)
 {
     private const string Op = "InstanceNormalization";
     private readonly double _epsilon = ctx.Attributes.Float("epsilon", 1e-5f);
 
-    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
-    {
-        var x = inputs.Req(0);
-        var y = FloatWork.IsDouble(x, Op) ? Run<double>(x, inputs) : Run<float>(x, inputs);
-        return [FloatWork.To(y, x.DataType)];
-    }
-
-    private Tensor Run<T>(Tensor x, Tensor?[] inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
         var (n, channels, spatial) = ChannelNorm.Dims(x, Op);
         var scale = ChannelNorm.Vector<T>(inputs.Req(1), channels, Op, "scale");

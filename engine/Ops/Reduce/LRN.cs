@@ -8,7 +8,7 @@ namespace NativeInfer.Ops.Reduce;
 /// y = x / (bias + alpha / size · Σ x²)^beta, the sum over channels c − ⌊(size−1)/2⌋ … c + ⌈(size−1)/2⌉ clipped to
 /// [0, C). size is required; alpha defaults to 1e-4, beta to 0.75, bias to 1.
 /// </summary>
-internal sealed class LRN : TensorOp
+internal sealed class LRN : FloatOp
 {
     private const string Op = "LRN";
     private readonly int _size;
@@ -16,7 +16,7 @@ internal sealed class LRN : TensorOp
     private readonly double _beta;
     private readonly double _bias;
 
-    public LRN(OpBuildContext ctx)
+    public LRN(OpBuildContext ctx) : base(Op)
     {
         var a = ctx.Attributes;
         _size = checked((int)a.Int("size"));
@@ -26,14 +26,7 @@ internal sealed class LRN : TensorOp
         _bias = a.Float("bias", 1f);
     }
 
-    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
-    {
-        var x = inputs.Req(0);
-        var y = FloatWork.IsDouble(x, Op) ? Run<double>(x) : Run<float>(x);
-        return [FloatWork.To(y, x.DataType)];
-    }
-
-    private Tensor Run<T>(Tensor x) where T : unmanaged, IFloatingPointIeee754<T>
+    protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
         var (n, channels, spatial) = ChannelNorm.Dims(x, Op);
         var xs = FloatWork.As<T>(x).Span;

@@ -4,29 +4,22 @@ using NativeInfer.Tensors;
 namespace NativeInfer.Ops.Reduce;
 
 /// <summary>LpNormalization: x / ‖x‖ₚ along <c>axis</c> (default -1), p = 1 or 2 (default 2); a zero norm gives 0.</summary>
-internal sealed class LpNormalization : TensorOp
+internal sealed class LpNormalization : FloatOp
 {
     private const string Op = "LpNormalization";
     private readonly long _axis;
     private readonly long _p;
 
-    public LpNormalization(OpBuildContext ctx)
+    public LpNormalization(OpBuildContext ctx) : base(Op)
     {
         _axis = ctx.Attributes.Int("axis", -1);
         _p = ctx.Attributes.Int("p", 2);
         if (_p is not (1 or 2)) throw new NotSupportedException($"{Op}: p must be 1 or 2, got {_p}.");
     }
 
-    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
+    protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
-        var x = inputs.Req(0);
         var plan = ReducePlan.Create(x.Shape, [_axis], keepDims: true, Op);
-        var y = FloatWork.IsDouble(x, Op) ? Run<double>(x, plan) : Run<float>(x, plan);
-        return [FloatWork.To(y, x.DataType)];
-    }
-
-    private Tensor Run<T>(Tensor x, ReducePlan plan) where T : unmanaged, IFloatingPointIeee754<T>
-    {
         var xs = FloatWork.As<T>(x).Span;
         var norm = new T[plan.OutputCount];
         if (_p == 1) ReduceDriver.Reduce<T, ReduceL1.Kernel>(xs, plan, norm, default);

@@ -7,22 +7,15 @@ namespace NativeInfer.Ops.Reduce;
 /// MeanVarianceNormalization: Y = (X − mean) / (sqrt(var) + 1e-9), mean and population variance taken over
 /// <c>axes</c> (default [0, 2, 3]).
 /// </summary>
-internal sealed class MeanVarianceNormalization(OpBuildContext ctx) : TensorOp
+internal sealed class MeanVarianceNormalization(OpBuildContext ctx) : FloatOp(Op)
 {
     private const string Op = "MeanVarianceNormalization";
     private const double Epsilon = 1e-9;
     private readonly long[] _axes = ctx.Attributes.Ints("axes") ?? [0, 2, 3];
 
-    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
+    protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
-        var x = inputs.Req(0);
         var plan = ReducePlan.Create(x.Shape, _axes, keepDims: true, Op);
-        var y = FloatWork.IsDouble(x, Op) ? Run<double>(x, plan) : Run<float>(x, plan);
-        return [FloatWork.To(y, x.DataType)];
-    }
-
-    private static Tensor Run<T>(Tensor x, ReducePlan plan) where T : unmanaged, IFloatingPointIeee754<T>
-    {
         var xs = FloatWork.As<T>(x).Span;
         var mean = Moments.Mean(xs, plan);
         var variance = Moments.MeanSquare(xs, plan, mean);

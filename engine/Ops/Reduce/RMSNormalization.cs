@@ -7,13 +7,13 @@ namespace NativeInfer.Ops.Reduce;
 /// RMSNormalization (opset 23): Y = X / sqrt(mean(X²) + epsilon) · Scale, the mean taken over the axes from
 /// <c>axis</c> (default -1) to the last; Scale broadcasts to the normalized shape (or to X). epsilon defaults to 1e-5.
 /// </summary>
-internal sealed class RMSNormalization : TensorOp
+internal sealed class RMSNormalization : FloatOp
 {
     private const string Op = "RMSNormalization";
     private readonly long _axis;
     private readonly double _epsilon;
 
-    public RMSNormalization(OpBuildContext ctx)
+    public RMSNormalization(OpBuildContext ctx) : base(Op)
     {
         _axis = ctx.Attributes.Int("axis", -1);
         _epsilon = ctx.Attributes.Float("epsilon", 1e-5f);
@@ -22,20 +22,13 @@ internal sealed class RMSNormalization : TensorOp
             throw new NotSupportedException($"{Op}: stash_type {(int)stash} is not a supported floating-point type.");
     }
 
-    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
+    protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
-        var x = inputs.Req(0);
         int axis = RowNorm.Axis(_axis, x, Op);
-        var y = FloatWork.IsDouble(x, Op) ? Run<double>(x, inputs.Req(1), axis) : Run<float>(x, inputs.Req(1), axis);
-        return [FloatWork.To(y, x.DataType)];
-    }
-
-    private Tensor Run<T>(Tensor x, Tensor scaleInput, int axis) where T : unmanaged, IFloatingPointIeee754<T>
-    {
         var xs = FloatWork.As<T>(x).Span;
         var plan = ReducePlan.Trailing(x.Shape, axis, keepDims: true);
         var inv = Moments.InvStd(Moments.MeanSquare(xs, plan, default), _epsilon);
-        var scale = new RowNorm.Param<T>(scaleInput, x.Shape, axis, Op, "scale");
+        var scale = new RowNorm.Param<T>(inputs.Req(1), x.Shape, axis, Op, "scale");
         var y = new Tensor<T>(x.Shape);
         var ys = y.Span;
         int cols = plan.ReducedCount;

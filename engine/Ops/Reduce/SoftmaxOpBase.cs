@@ -8,25 +8,21 @@ namespace NativeInfer.Ops.Reduce;
 /// coerced to 2-D at <c>axis</c> (default 1) and the op runs along the flattened trailing dims; from opset 13 it runs
 /// along the single axis (default -1). The output has the input's shape and type.
 /// </summary>
-internal abstract class SoftmaxOpBase : TensorOp
+internal abstract class SoftmaxOpBase : FloatOp
 {
-    private readonly string _op;
     private readonly bool _coerce2D;
     private readonly long _axis;
 
-    protected SoftmaxOpBase(OpBuildContext ctx)
+    protected SoftmaxOpBase(OpBuildContext ctx) : base(ctx.Node.OpType)
     {
-        _op = ctx.Node.OpType;
         _coerce2D = ctx.Opset < 13;
         _axis = ctx.Attributes.Int("axis", _coerce2D ? 1 : -1);
     }
 
-    protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
+    protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
-        var x = inputs.Req(0);
-        bool isDouble = FloatWork.IsDouble(x, _op);
-        if (_axis < -x.Rank || _axis >= Math.Max(x.Rank, 1) || x.Rank == 0)
-            throw new ArgumentOutOfRangeException(nameof(inputs), $"{_op}: axis {_axis} is out of range for {x}.");
+        if (x.Rank == 0 || _axis < -x.Rank || _axis >= x.Rank)
+            throw new ArgumentOutOfRangeException(nameof(inputs), $"{OpName}: axis {_axis} is out of range for {x}.");
         int axis = (int)(_axis < 0 ? _axis + x.Rank : _axis);
         int[] shape = x.Shape;
         if (_coerce2D)
@@ -34,16 +30,9 @@ internal abstract class SoftmaxOpBase : TensorOp
             shape = [ShapeUtil.ElementCount(x.Shape.AsSpan(0, axis)), ShapeUtil.ElementCount(x.Shape.AsSpan(axis))];
             axis = 1;
         }
-        var plan = ReducePlan.Create(shape, [axis], keepDims: true, _op);
-        Tensor y = isDouble ? Run<double>(x, plan, axis) : Run<float>(x, plan, axis);
-        return [FloatWork.To(y.Reshape(x.Shape), x.DataType)];
-    }
-
-    private Tensor Run<T>(Tensor x, ReducePlan plan, int axis) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var xs = FloatWork.As<T>(x);
-        var y = new Tensor<T>(plan.InputShape);
-        Apply(xs.Span, y.Span, plan, axis);
+        var plan = ReducePlan.Create(shape, [axis], keepDims: true, OpName);
+        var y = new Tensor<T>(x.Shape);
+        Apply(FloatWork.As<T>(x).Span, y.Span, plan, axis);
         return y;
     }
 

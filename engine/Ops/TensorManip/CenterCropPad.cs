@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -35,4 +36,6 @@ internal sealed class CenterCropPad(long[]? axes) : TensorOp
         TensorCopy.CopyRegion(x, srcLo, y, dstLo, kept);
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }

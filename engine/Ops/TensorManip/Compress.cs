@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -30,4 +31,6 @@ internal sealed class Compress(long? axis) : TensorOp
         TensorCopy.Gather(x, IndexMath.RowStarts(outer, dim, inner, keep.ToArray()), inner, y);
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -42,5 +43,15 @@ internal sealed class Concat(long axis) : TensorOp
             offset += row;
         }
         return [y];
+    }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs)
+    {
+        if (inputs.Length == 0 || inputs.Any(t => t?.Shape is null)) return [TypeRules.Like(inputs, 0)];
+        var shape = (Dim[])inputs[0]!.Shape!.Clone();
+        int a = ShapeUtil.NormalizeAxis(axis, shape.Length);
+        bool known = inputs.All(t => t!.Shape!.Length == shape.Length && t.Shape[a].IsKnown);
+        shape[a] = known ? Dim.Known(inputs.Sum(t => t!.Shape![a].Value)) : Dim.Unknown;
+        return [TypeRules.Like(inputs, 0, shape)];
     }
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -21,4 +22,7 @@ internal sealed class ConstantOfShape(Tensor value) : TensorOp
         TensorCopy.Fill(y, value, 0);
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeInfo.Tensor(value.DataType, TypeRules.ConstInts(node, 0)?.Select(Dim.Known).ToArray())];
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -38,4 +39,6 @@ internal sealed class DepthToSpace(int blockSize, bool crd) : TensorOp
             : TensorCopy.Permute(x, [n, b, b, cOut, h, w], [0, 3, 4, 1, 5, 2]);
         return [y.Reshape([n, cOut, h * b, w * b])];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }

@@ -5,7 +5,8 @@ namespace NativeInfer.Ops.TensorManip;
 /// <summary>
 /// Dropout: at inference passes the input through with an all-true mask (bool from opset 10, the input's type before).
 /// From opset 12 a true training_mode input (2) zeroes each element with probability ratio (input 1, default 0.5) and
-/// scales the rest by 1/(1-ratio); the seed attribute makes the mask reproducible.
+/// scales the rest by 1/(1-ratio); with a seed attribute the mask is drawn from MT19937 like numpy's seeded legacy
+/// generator (the ONNX reference), one uniform double per element in row-major order.
 /// </summary>
 internal sealed class Dropout(bool boolMask, bool trainingInputs, long? seed) : TensorOp
 {
@@ -24,13 +25,13 @@ internal sealed class Dropout(bool boolMask, bool trainingInputs, long? seed) : 
         if (!(ratio >= 0 && ratio < 1)) throw new ArgumentOutOfRangeException("ratio", $"Dropout ratio {ratio} is outside [0, 1).");
         if (!DataTypes.IsFloatingPoint(x.DataType)) throw new NotSupportedException("Dropout training needs a floating-point input.");
 
-        var random = seed is { } s ? new Random(unchecked((int)s)) : ctx.Random;
+        Func<double> draw = seed is { } s ? new MersenneTwister(unchecked((uint)s)).NextDouble : ctx.Random.NextDouble;
         var y = Tensor.Create(x.DataType, (int[])x.Shape.Clone());
         var mask = new Tensor<bool>((int[])x.Shape.Clone());
         double scale = 1 / (1 - ratio);
         for (int i = 0; i < x.Length; i++)
         {
-            bool keep = random.NextDouble() >= ratio;
+            bool keep = draw() >= ratio;
             mask[i] = keep;
             if (keep) y.SetDouble(i, x.GetDouble(i) * scale);
         }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -25,4 +26,7 @@ internal sealed class EyeLike(DataType? dtype, long k) : TensorOp
         for (long r = Math.Max(0, -k); r < rows && r + k < cols; r++) y.SetDouble((int)(r * cols + r + k), 1);
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        TypeRules.At(inputs, 0) is { } x ? [TypeInfo.Tensor(dtype ?? x.ElementType, x.Shape)] : null;
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -26,5 +27,13 @@ internal sealed class Gather(long axis) : TensorOp
         for (int j = 0; j < idx.Length; j++) rows[j] = IndexMath.Normalize(idx[j], dim, "Gather index");
         TensorCopy.Gather(data, IndexMath.RowStarts(outer, dim, inner, rows), inner, y);
         return [y];
+    }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs)
+    {
+        if (TypeRules.At(inputs, 0)?.Shape is not { Length: > 0 } s || TypeRules.At(inputs, 1)?.Shape is not { } idx)
+            return [TypeRules.Like(inputs, 0)];
+        int a = ShapeUtil.NormalizeAxis(axis, s.Length);
+        return [TypeRules.Like(inputs, 0, [.. s[..a], .. idx, .. s[(a + 1)..]])];
     }
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -20,4 +21,7 @@ internal sealed class GatherElements(long axis) : TensorOp
         TensorCopy.Gather(data, offsets, 1, y);
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeRules.Like(inputs, 0, TypeRules.At(inputs, 1)?.Shape)];
 }

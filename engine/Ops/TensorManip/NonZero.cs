@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -35,4 +36,7 @@ internal sealed class NonZero : TensorOp
         }
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeInfo.Tensor(DataType.Int64, TypeRules.At(inputs, 0)?.Shape is { } s ? [Dim.Known(s.Length), Dim.Unknown] : null)];
 }

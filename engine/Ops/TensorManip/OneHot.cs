@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -26,16 +27,20 @@ internal sealed class OneHot(long axis) : TensorOp
         int a = (int)(axis < 0 ? axis + rank : axis);
         int[] shape = [.. indices.Shape[..a], depth, .. indices.Shape[a..]];
         int outer = IndexMath.Product(indices.Shape, 0, a), inner = IndexMath.Product(indices.Shape, a, indices.Rank);
-        var pick = new int[ShapeUtil.ElementCount(shape)];
+        var y = Tensor.Create(values.DataType, shape);
+        var pair = values.Reshape([2]);
+        TensorCopy.Fill(y, pair, 0);
+        var hot = new List<int>();
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)
             {
                 double v = Math.Truncate(indices.GetDouble(o * inner + i));
                 if (v < 0) v += depth;
-                if (v >= 0 && v < depth) pick[(o * depth + (int)v) * inner + i] = 1;
+                if (v >= 0 && v < depth) hot.Add((o * depth + (int)v) * inner + i);
             }
-        var y = Tensor.Create(values.DataType, shape);
-        TensorCopy.Gather(values.Reshape([2]), pick, 1, y);
+        TensorCopy.MoveBlocks(pair, Enumerable.Repeat(1, hot.Count).ToArray(), y, hot.ToArray(), hot.Count, 1); // on value at each hit
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => [TypeRules.Like(inputs, 2)];
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -50,7 +51,7 @@ internal sealed class Pad(PadMode mode, long[]? padsAttribute, float valueAttrib
         for (int d = 0; d < rank; d++)
         {
             long dim = x.Shape[d];
-            outDims[d] = dim + before[d] + after[d];
+            outDims[d] = checked(dim + before[d] + after[d]);
             long lo = Math.Max(0, -before[d]), hi = dim - Math.Max(0, -after[d]);
             if (outDims[d] < 0 || hi < lo)
                 throw new ShapeMismatchException($"Pads [{string.Join(",", pads)}] crop axis {d} of {ShapeUtil.Format(x.Shape)} below zero.");
@@ -106,6 +107,8 @@ internal sealed class Pad(PadMode mode, long[]? padsAttribute, float valueAttrib
         if (valueAttribute != 0) v.SetDouble(0, valueAttribute);
         return v;
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }
 
 /// <summary>How Pad fills the new border.</summary>

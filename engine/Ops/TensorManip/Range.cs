@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using System.Numerics;
 using NativeInfer.Tensors;
 
@@ -41,4 +42,6 @@ internal sealed class Range : TensorOp
             return y;
         }
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }

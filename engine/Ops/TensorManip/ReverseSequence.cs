@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -40,4 +41,6 @@ internal sealed class ReverseSequence(int batchAxis, int timeAxis) : TensorOp
         TensorCopy.Gather(x, starts, inner, y);
         return [y];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => [TypeRules.At(inputs, 0)];
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -24,4 +25,6 @@ internal sealed class ScatterElements(long axis, ScatterReduction reduction) : T
         var offsets = ElementOffsets.Along(data.Shape, indices, a, "ScatterElements");
         return [ScatterReduce.Apply(data, updates, offsets, 1, reduction)];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => [TypeRules.At(inputs, 0)];
 }

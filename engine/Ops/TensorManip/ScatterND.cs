@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -23,4 +24,6 @@ internal sealed class ScatterND(ScatterReduction reduction) : TensorOp
                 $"ScatterND updates have shape {ShapeUtil.Format(updates.Shape)}, expected {ShapeUtil.Format(expected)}.");
         return [ScatterReduce.Apply(data, updates, nd.Starts, nd.Block, reduction)];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => [TypeRules.At(inputs, 0)];
 }

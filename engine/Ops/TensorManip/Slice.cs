@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -68,4 +69,6 @@ internal sealed class Slice(long[]? startsAttr, long[]? endsAttr, long[]? axesAt
         }
         return ((int)start, (int)count);
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }

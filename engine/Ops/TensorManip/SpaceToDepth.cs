@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -17,4 +18,6 @@ internal sealed class SpaceToDepth(int blockSize) : TensorOp
         var y = TensorCopy.Permute(x, [n, c, h / b, b, w / b, b], [0, 3, 5, 1, 2, 4]);
         return [y.Reshape([n, c * b * b, h / b, w / b])];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -59,4 +60,6 @@ internal sealed class Split(long axis, long[]? splitAttribute, long numOutputs) 
             throw new ShapeMismatchException($"Axis size {dim} cannot be split into {outputs} equal parts.");
         return Enumerable.Repeat(dim / outputs, outputs).ToArray();
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }

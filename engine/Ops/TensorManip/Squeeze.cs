@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -29,5 +30,16 @@ internal sealed class Squeeze(long[]? axesAttribute, bool axesFromInput) : Tenso
         for (int i = 0; i < x.Rank; i++)
             if (!drop[i]) shape.Add(x.Shape[i]);
         return [x.Reshape(shape.ToArray())];
+    }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs)
+    {
+        var axes = axesFromInput ? TypeRules.ConstInts(node, 1) : axesAttribute;
+        if (TypeRules.At(inputs, 0)?.Shape is not { } s || axesFromInput && node.HasInput(1) && axes is null)
+            return [TypeRules.Like(inputs, 0)];
+        if (axes is null)
+            return [TypeRules.Like(inputs, 0, s.All(d => d.IsKnown) ? s.Where(d => d.Value != 1).ToArray() : null)];
+        var drop = IndexMath.NormalizeAxes(axes, s.Length);
+        return [TypeRules.Like(inputs, 0, s.Where((_, i) => !drop.Contains(i)).ToArray())];
     }
 }

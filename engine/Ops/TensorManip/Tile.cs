@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -28,4 +29,6 @@ internal sealed class Tile : TensorOp
         var outShape = ShapeUtil.FromInt64(shape);
         return [TensorCopy.View(x, 0, viewStrides, view).Reshape(outShape)];
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => TypeRules.SameElementType(inputs, 0, node.OutputCount);
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using System.Numerics;
 using NativeInfer.Tensors;
 
@@ -82,4 +83,7 @@ internal sealed class TopK(long axis, long? kAttribute, bool largest) : TensorOp
             return c != 0 ? c : a.CompareTo(b);
         }
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeRules.Like(inputs, 0), TypeInfo.Tensor(DataType.Int64)];
 }

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -21,5 +22,16 @@ internal sealed class Unsqueeze(long[]? axesAttribute) : TensorOp
         var shape = new int[rank];
         for (int i = 0, src = 0; i < rank; i++) shape[i] = inserted[i] ? 1 : x.Shape[src++];
         return [x.Reshape(shape)];
+    }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs)
+    {
+        var axes = axesAttribute ?? TypeRules.ConstInts(node, 1);
+        if (TypeRules.At(inputs, 0)?.Shape is not { } s || axes is null) return [TypeRules.Like(inputs, 0)];
+        int rank = s.Length + axes.Length;
+        var inserted = IndexMath.NormalizeAxes(axes, rank);
+        var shape = new Dim[rank];
+        for (int i = 0, src = 0; i < rank; i++) shape[i] = inserted.Contains(i) ? Dim.Known(1) : s[src++];
+        return [TypeRules.Like(inputs, 0, shape)];
     }
 }

@@ -1,0 +1,9 @@
+namespace NativeInfer.Ops.Image;
+
+/// <summary>Registers the image ops (ImageDecoder).</summary>
+internal static class ImageOps
+{
+    public static void Register(OpRegistry r)
+    {
+    }
+}
