@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -20,6 +21,9 @@ internal sealed class DftOp : TensorOp
         _onesided = ctx.Attributes.Int("onesided", 0) != 0;
         if (ctx.Opset < 20) _axisAttribute = ctx.Attributes.Int("axis", 1);
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -28,6 +29,9 @@ internal sealed class GridSampleOp : TensorOp
         _padding = (Padding)MiscTensors.Choice("GridSample", "padding_mode", a.String("padding_mode", "zeros"), "zeros", "border", "reflection");
         _alignCorners = a.Int("align_corners", 0) != 0;
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -26,6 +27,9 @@ internal abstract class RandomFill : TensorOp
         (_a, _b) = normal ? (attrs.Float("mean", 0f), attrs.Float("scale", 1f)) : (attrs.Float("low", 0f), attrs.Float("high", 1f));
         _seed = RandomSampling.Seed(attrs);
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [_shape is null ? MiscTypes.Like(inputs, 0, _type) : TypeInfo.Tensor(_type!.Value, _shape.Select(d => Dim.Known(d)).ToArray())];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -13,6 +14,9 @@ internal sealed class StftOp : TensorOp
     private readonly bool _onesided;
 
     public StftOp(OpBuildContext ctx) => _onesided = ctx.Attributes.Int("onesided", 1) != 0;
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.ElementType(inputs, 0) is { } t ? MiscTypes.OfRank(t, 4) : null];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -70,6 +70,9 @@ internal sealed class TreeEnsembleOp : TensorOp
         _maxFeature = nodes == 0 ? -1 : _features.Max();
     }
 
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.ElementType(inputs, 0) is { } t ? TypeInfo.Tensor(t, [Dim.Unknown, Dim.Known(_targets)]) : null];
+
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);

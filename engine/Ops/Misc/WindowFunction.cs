@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -24,6 +25,9 @@ internal abstract class WindowFunction : TensorOp
 
     /// <summary>The cosine-sum coefficients (a0, a1, a2).</summary>
     protected abstract (double A0, double A1, double A2) Coefficients { get; }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.OfRank(_outputType, 1)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
