@@ -43,6 +43,7 @@ internal sealed class DftOp : TensorOp
         outShape[axis] = outLen;
         outShape[^1] = irfft ? 1 : 2;
         var src = MiscTensors.ToDoubles(x);
+        TensorLimits.CheckAllocation(ShapeUtil.ElementCount(outShape), DataType.Double);
         var dst = new double[ShapeUtil.ElementCount(outShape)];
         var plan = new Fourier((int)n);
         int inCh = x.Shape[^1], outCh = irfft ? 1 : 2;

@@ -40,6 +40,7 @@ internal sealed class StftOp : TensorOp
         int frames = (int)(1 + (length - n) / step);
         int bins = _onesided ? n / 2 + 1 : n;
         var outShape = new[] { batch, frames, bins, 2 };
+        TensorLimits.CheckAllocation(ShapeUtil.ElementCount(outShape), DataType.Double);
         var dst = new double[ShapeUtil.ElementCount(outShape)];
         var src = MiscTensors.ToDoubles(signal);
         double[]? window = windowT is null ? null : MiscTensors.ToDoubles(windowT);

@@ -81,6 +81,7 @@ internal sealed class TreeEnsembleOp : TensorOp
         int rows = x.Rank == 1 ? 1 : x.Shape[0], width = x.Shape[^1];
         if (_maxFeature >= width) throw new ShapeMismatchException($"{Op}: feature id {_maxFeature} is outside X's {width} features.");
         var xs = MiscTensors.ToDoubles(x);
+        TensorLimits.CheckAllocation((long)rows * _targets, DataType.Double);
         var result = new double[(long)rows * _targets];
         double init = _aggregate switch { Aggregate.Min => double.MaxValue, Aggregate.Max => double.MinValue, _ => 0 };
         if (x.DataType != DataType.Double && _aggregate is Aggregate.Min or Aggregate.Max)
