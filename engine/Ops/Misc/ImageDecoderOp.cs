@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Ops.Misc.Imaging;
 using NativeInfer.Tensors;
 
@@ -14,6 +15,9 @@ internal sealed class ImageDecoderOp : TensorOp
 
     public ImageDecoderOp(OpBuildContext ctx) =>
         _format = MiscTensors.Choice("ImageDecoder", "pixel_format", ctx.Attributes.String("pixel_format", "RGB"), "RGB", "BGR", "Grayscale");
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeInfo.Tensor(DataType.UInt8, [Dim.Unknown, Dim.Unknown, Dim.Known(_format == 2 ? 1 : 3)])];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

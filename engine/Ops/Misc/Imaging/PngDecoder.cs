@@ -102,6 +102,7 @@ internal static class PngDecoder
     private static byte[] Inflate(MemoryStream idat, long expected)
     {
         if (expected > Array.MaxLength) throw new InvalidDataException("PNG: image too large.");
+        Tensors.TensorLimits.CheckAllocation(expected, Tensors.DataType.UInt8);
         idat.Position = 0;
         using var z = new ZLibStream(idat, CompressionMode.Decompress);
         var buffer = new byte[expected];
