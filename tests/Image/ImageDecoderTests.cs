@@ -152,13 +152,32 @@ public class ImageCodecTests
     }
 
     [Fact]
+    public void Jpeg2000LosslessWithAllCodeBlockStyles()
+    {
+        // opj_compress -n 3 -M 63 (bypass, reset, terminate-all, vertically causal, predictable, segmentation symbols).
+        var img = ImageCodecs.Decode(Convert.FromBase64String(J2kLossless));
+        Assert.Equal((13, 11, 3), (img.Width, img.Height, img.Channels));
+        for (int y = 0; y < 11; y++)
+            for (int x = 0; x < 13; x++)
+                Assert.Equal(new[] { (byte)(x * 19), (byte)(y * 23), (byte)(x * y * 7 + 40) }, img.Pixels.AsSpan((y * 13 + x) * 3, 3).ToArray());
+    }
+
+    [Fact]
+    public void Jpeg2000IrreversibleTiledMatchesOpenJpeg()
+    {
+        // opj_compress -n 3 -I -r 8 -t 8,8 on the same image; the hash is of Pillow/OpenJPEG's decoded RGB bytes.
+        var img = ImageCodecs.Decode(Convert.FromBase64String(J2kLossyTiled));
+        Assert.Equal("f4ea42aff762ab5d5edc6a38d89b0c6cf5528ccd916ce0f66391fd41b4318523", Convert.ToHexStringLower(SHA256.HashData(img.Pixels)));
+    }
+
+    [Fact]
     public void TruncatedFilesThrowClearErrors()
     {
         var rgb = Pattern(8, 8);
         byte[][] files =
         [
             Bmp(rgb, 8, 8, 24, false), Png(8, 8, 2, 8, rgb, 24, bytesPerPixel: 3), Pnm("P6 8 8 255\n", rgb),
-            Tiff(8, 8, 3, 2, 1, 1, rgb), Convert.FromBase64String(JpegSample),
+            Tiff(8, 8, 3, 2, 1, 1, rgb), Convert.FromBase64String(JpegSample), Convert.FromBase64String(J2kLossless),
         ];
         foreach (var f in files)
             foreach (int cut in new[] { f.Length / 3, f.Length * 2 / 3, f.Length - 3 })
@@ -206,6 +225,12 @@ public class ImageCodecTests
         var small = PngWithIdat(2, 2, Zlib(new byte[1 << 20]));
         Assert.Equal(new byte[4], ImageCodecs.Decode(small).Pixels);
     }
+
+    private const string J2kLossless =
+        "/0//UQAvAAAAAAANAAAACwAAAAAAAAAAAAAADQAAAAsAAAAAAAAAAAADBwEBBwEBBwEB/1IADAAAAAEBAgQEPwH/XAAKQEBISFBISFD/ZAAlAAFDcmVhdGVkIGJ5IE9wZW5KUEVHIHZlcnNpb24gMi41LjD/kAAKAAAAAAJ1AAH/k8+0yUUUSUQiEQg2xpS2AcN5tOK2G3AjttW7qrZhZbbcBbbPtRIlEIhEIhENx2BasWXHwrbDKXK2xvC2XcW2c0W2KAW234IiUiUSiUSiUQ5BnGy/YrY1OrlyTbYArtK2KqdKtiqqirYqSQq2KkkqtsHzmSSSUSTD6iRSJKJRKMPtJEkkkkkkkkANhLNorLYU2rYAuQK2KhW2E144EgBWbAGutbYVW7e2auEVtiqU6rYZlOyCAINHQLZAObYl9bZK6rYq5LbH2mSSSSSSSSTH2miSiUSiUSjPzJEkkkkkkkkkkkANhLNorLYUubYAarYqprYqJrYqj7YRjmkRCAq2IUcBtgDb2LYqpkq2KoCqtiorqrYZlOyCAINHQLZANrYl7bZK/LYq77YqH7bVorah9RkkkkkkkkAOQJtMTEZM0kZM0kYF9UYFBUbD6iJrJbKZbUPqJGtFIpltQfUrJRKRSMSAQOxzAB8+O6wsiKrsNWwODThCUIiHAAEAAipECUSlABKqA5EvyRw4rB88kkfmjSY/NQNfJ901c3EGMAICqsWKVVRJJeoDkR94oIDAU2Vzvnid93nFoE4lWEQAAEkFRIpJVSpJdQORz8CJrJbKZTKZTM/Aka0UimUymUzH4KyUSiUikUikQEDscwAfPjusLIitBzVsDg0DQk/ahwABAAAKRAABAAAKRAABAAAKRAABAAAKRC/JHDisHzyR8yiNJzU1GF8QpzlOdwACAAAKRAACAAAKRAACAAAKRAACAAAKRB94oIDAPvBNz32gTohEoE59RAAAAAVEAAAABUQAAAAFRAAAAAVEgP/Z";
+
+    private const string J2kLossyTiled =
+        "/0//UQAvAAAAAAANAAAACwAAAAAAAAAAAAAACAAAAAgAAAAAAAAAAAADBwEBBwEBBwEB/1IADAAAAAEBAgQEAAD/XAARQl9SUAVQBVBHV9NX01di/2QAJQABQ3JlYXRlZCBieSBPcGVuSlBFRyB2ZXJzaW9uIDIuNS4w/5AACgAAAAAAKwAB/5PHwCAGSDF1wfAGDxACw4MMHX2AgICAkODAH3fqgP+QAAoAAQAAACoAAf+TwiAGWYDHxhADl5eHgKPgDAT6+oCAoSAPQn/WgP+QAAoAAgAAACsAAf+Tw4ILV8GEC97GEAYrgMPpBAADCYCAw4QADPHBc4D/kAAKAAMAAAAsAAH/k8cECsjDggjwwIgJa6DggAF0kPsAgALPgIDBEAXcgP/Z";
 
     private const string JpegSample =
         "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBT/wgARCAALAA0DASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAABgf/xAAVAQEBAAAAAAAAAAAAAAAAAAADBf/aAAwDAQACEAMQAAABnrly2lh//8QAGhAAAgMBAQAAAAAAAAAAAAAAAxIBAgUEBv/aAAgBAQABBQLP89CgwITiDRABon//xAAYEQACAwAAAAAAAAAAAAAAAAAABgECA//aAAgBAwEBPwFZYd5qf//EABwRAAIBBQEAAAAAAAAAAAAAAAECQQMEBaHB8P/aAAgBAgEBPwG7yrU1ChYGwD7sf//EABwQAQACAQUAAAAAAAAAAAAAAAEAAhIhMTJBof/aAAgBAQAGPwIWs4B7KOJsw06n/8QAGhABAAIDAQAAAAAAAAAAAAAAAQAxESFxgf/aAAgBAQABPyGkblwQ8yKg9yEgsGNtM//aAAwDAQACAAMAAAAQ1//EABgRAAIDAAAAAAAAAAAAAAAAAAABETFR/9oACAEDAQE/EFFy60//xAAXEQEBAQEAAAAAAAAAAAAAAAABESEA/9oACAECAQE/EAZURUGtBccsAQyupz//xAAbEAEBAAIDAQAAAAAAAAAAAAABEQAxIUFhUf/aAAgBAQABPxBfQIByXw9y7JhSB9kmzeHiGGaQMCxoNQVVqt51n//Z";

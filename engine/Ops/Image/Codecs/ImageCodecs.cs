@@ -10,7 +10,8 @@ internal static class ImageCodecs
         if (Jpeg.JpegDecoder.Matches(data)) return Jpeg.JpegDecoder.Decode(data);
         if (BmpDecoder.Matches(data)) return BmpDecoder.Decode(data);
         if (TiffDecoder.Matches(data)) return TiffDecoder.Decode(data);
+        if (Jpeg2000.Jpeg2000Decoder.Matches(data)) return Jpeg2000.Jpeg2000Decoder.Decode(data);
         if (PnmDecoder.Matches(data)) return PnmDecoder.Decode(data);
-        throw new NotSupportedException("ImageDecoder: unrecognised image format (supported: BMP, JPEG, PNG, PNM, TIFF).");
+        throw new NotSupportedException("ImageDecoder: unrecognised image format (supported: BMP, JPEG, JPEG 2000, PNG, PNM, TIFF).");
     }
 }
