@@ -55,7 +55,8 @@ public sealed class GraphSession
     public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellation = default)
     {
         Validate(inputs);
-        using var _ = TensorLimits.Push(Options.MaxTensorBytes);
+        using var limits = TensorLimits.Push(Options.MaxTensorBytes);
+        using var threads = Kernels.Threading.KernelParallelism.Push(Options.EffectiveThreads);
         var outputs = GraphExecutor.Run(Model.Graph, inputs, Options, cancellation);
         var result = new KeyValuePair<string, Value?>[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);

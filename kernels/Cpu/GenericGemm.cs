@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu;
 
@@ -25,7 +26,7 @@ public static class GenericGemm
             {
                 nint xa = (nint)pa, xb = (nint)pb, xc = (nint)pc;
                 void Row(int i) => RowProduct((T*)xa, (T*)xb, (T*)xc, i, transA, transB, n, k, lda, ldb, ldc, accumulate);
-                if ((long)m * n * k >= ParallelThreshold && m > 1) Parallel.For(0, m, Row);
+                if ((long)m * n * k >= ParallelThreshold && m > 1) KernelParallelism.For(0, m, Row);
                 else for (int i = 0; i < m; i++) Row(i);
             }
         }

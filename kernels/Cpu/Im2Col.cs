@@ -1,3 +1,5 @@
+using NativeInfer.Kernels.Threading;
+
 namespace NativeInfer.Kernels.Cpu;
 
 /// <summary>
@@ -59,7 +61,7 @@ public static class Im2Col
     {
         int rows = channels * g.KernelSize;
         void Row(int row) => TransferRow((T*)img, (T*)col + (long)row * count, row, g, start, count);
-        if ((long)rows * count >= ParallelThreshold && rows > 1) Parallel.For(0, rows, Row);
+        if ((long)rows * count >= ParallelThreshold && rows > 1) KernelParallelism.For(0, rows, Row);
         else for (int r = 0; r < rows; r++) Row(r);
     }
 
@@ -76,7 +78,7 @@ public static class Im2Col
                 AccumulateRow((T*)img, (T*)col + (long)row * count, row, g);
             }
         }
-        if ((long)channels * g.KernelSize * count >= ParallelThreshold && channels > 1) Parallel.For(0, channels, Channel);
+        if ((long)channels * g.KernelSize * count >= ParallelThreshold && channels > 1) KernelParallelism.For(0, channels, Channel);
         else for (int c = 0; c < channels; c++) Channel(c);
     }
 

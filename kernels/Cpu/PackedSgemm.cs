@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
+using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu;
 
@@ -86,7 +87,7 @@ public static unsafe class PackedSgemm
             }
         }
         if ((long)n * k < ParallelThreshold || chunks == 1) for (int ci = 0; ci < chunks; ci++) Body(ci);
-        else Parallel.For(0, chunks, Body);
+        else KernelParallelism.For(0, chunks, Body);
     }
 
     private static float Dot(float* x, int incx, float* y, int k)
@@ -129,7 +130,7 @@ public static unsafe class PackedSgemm
     {
         // Work is split once into (row block × column block) tasks; each task walks all of K itself, packing its own
         // A block and B sub-panel, so a GEMM has a single fork/join however long K is.
-        int threads = Environment.ProcessorCount;
+        int threads = KernelParallelism.MaxDegree;
         bool parallel = threads > 1 && (long)m * n * k >= ParallelThreshold;
         int mBlocks = (m + MC - 1) / MC;
         int nStrips = (n + NR - 1) / NR;
@@ -174,7 +175,7 @@ public static unsafe class PackedSgemm
                 ArrayPool<float>.Shared.Return(bArray);
             }
         }
-        if (parallel && tasks > 1) Parallel.For(0, tasks, Task);
+        if (parallel && tasks > 1) KernelParallelism.For(0, tasks, Task);
         else for (int t = 0; t < tasks; t++) Task(t);
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu;
 
@@ -99,6 +100,8 @@ public static class Pooling
         var end3 = new int[3];
         for (int i = 0; i < g.Rank; i++) end3[3 - g.Rank + i] = padEnd[i];
         bool withIndices = !indices.IsEmpty;
+        var ranges = new AxisRanges[3];
+        for (int a = 0; a < 3; a++) ranges[a] = new AxisRanges(g, a, end3[a]);
         unsafe
         {
             fixed (T* px = x)
@@ -107,46 +110,46 @@ public static class Pooling
             {
                 nint ax = (nint)px, ay = (nint)py, ai = (nint)pi;
                 void Plane(int p) => PoolPlane((T*)ax + (long)p * g.InputSize, (T*)ay + (long)p * g.OutputSize,
-                    withIndices ? (long*)ai + (long)p * g.OutputSize : null, (long)p * g.InputSize, g, end3, columnMajorIndices, reducer);
-                if ((long)planes * g.OutputSize * g.KernelSize >= ParallelThreshold && planes > 1) Parallel.For(0, planes, Plane);
+                    withIndices ? (long*)ai + (long)p * g.OutputSize : null, (long)p * g.InputSize, g, ranges, columnMajorIndices, reducer);
+                if ((long)planes * g.OutputSize * g.KernelSize >= ParallelThreshold && planes > 1) KernelParallelism.For(0, planes, Plane);
                 else for (int p = 0; p < planes; p++) Plane(p);
             }
         }
     }
 
     private static unsafe void PoolPlane<T, TReducer>(T* x, T* y, long* indices, long planeOffset, SpatialGeometry g,
-        int[] padEnd, bool columnMajor, TReducer r)
+        AxisRanges[] ranges, bool columnMajor, TReducer r)
         where T : unmanaged where TReducer : struct, IPoolReducer<T>
     {
-        int[] inp = g.In3, outp = g.Out3, dil = g.Dilation3;
-        Span<int> lo = stackalloc int[3], hi = stackalloc int[3], padded = stackalloc int[3];
+        int[] inp = g.In3, outp = g.Out3;
+        int dd = g.Dilation3[0], dh = g.Dilation3[1], dw = g.Dilation3[2];
+        AxisRanges rd = ranges[0], rh = ranges[1], rw = ranges[2];
         int o = 0;
         for (int od = 0; od < outp[0]; od++)
         {
-            Range(g, 0, od, padEnd[0], out lo[0], out hi[0], out padded[0]);
+            int d0 = rd.Start[od], dLo = rd.Lo[od], dHi = rd.Hi[od];
             for (int oh = 0; oh < outp[1]; oh++)
             {
-                Range(g, 1, oh, padEnd[1], out lo[1], out hi[1], out padded[1]);
+                int h0 = rh.Start[oh], hLo = rh.Lo[oh], hHi = rh.Hi[oh];
                 for (int ow = 0; ow < outp[2]; ow++, o++)
                 {
-                    Range(g, 2, ow, padEnd[2], out lo[2], out hi[2], out padded[2]);
+                    int w0 = rw.Start[ow], wLo = rw.Lo[ow], wHi = rw.Hi[ow];
                     r.Reset();
-                    int d0 = od * g.Stride3[0] - g.Pad3[0], h0 = oh * g.Stride3[1] - g.Pad3[1], w0 = ow * g.Stride3[2] - g.Pad3[2];
-                    for (int kd = lo[0]; kd < hi[0]; kd++)
+                    for (int kd = dLo; kd < dHi; kd++)
                     {
-                        int id = d0 + kd * dil[0];
-                        for (int kh = lo[1]; kh < hi[1]; kh++)
+                        int id = d0 + kd * dd;
+                        for (int kh = hLo; kh < hHi; kh++)
                         {
-                            int rowStart = (id * inp[1] + h0 + kh * dil[1]) * inp[2] + w0;
-                            for (int kw = lo[2]; kw < hi[2]; kw++)
+                            int rowStart = (id * inp[1] + h0 + kh * dh) * inp[2] + w0;
+                            for (int kw = wLo; kw < wHi; kw++)
                             {
-                                int pos = rowStart + kw * dil[2];
+                                int pos = rowStart + kw * dw;
                                 r.Add(x[pos], pos);
                             }
                         }
                     }
-                    int valid = Math.Max(0, hi[0] - lo[0]) * Math.Max(0, hi[1] - lo[1]) * Math.Max(0, hi[2] - lo[2]);
-                    y[o] = r.Result(valid, padded[0] * padded[1] * padded[2]);
+                    int valid = (dHi - dLo) * (hHi - hLo) * (wHi - wLo);
+                    y[o] = r.Result(valid, rd.Padded[od] * rh.Padded[oh] * rw.Padded[ow]);
                     if (indices != null)
                     {
                         int s = r.Selected;
@@ -158,21 +161,39 @@ public static class Pooling
     }
 
     /// <summary>
-    /// Kernel offsets [lo, hi) of output coordinate <paramref name="o"/> along 3-D axis <paramref name="axis"/> that land
-    /// inside the input, and how many land inside the padded input.
+    /// Per output coordinate along one (3-D) axis: the window start, the kernel offsets [Lo, Hi) that land inside the
+    /// input, and how many offsets land inside the padded input. Shared by every plane.
     /// </summary>
-    private static void Range(SpatialGeometry g, int axis, int o, int padEnd, out int lo, out int hi, out int padded)
+    private sealed class AxisRanges
     {
-        int start = o * g.Stride3[axis] - g.Pad3[axis];
-        int d = g.Dilation3[axis], k = g.Kernel3[axis], n = g.In3[axis];
-        lo = start >= 0 ? 0 : (-start + d - 1) / d;
-        int lastIn = n - 1 - start;                      // largest offset·d staying inside the input
-        hi = lastIn < 0 ? 0 : Math.Min(k, lastIn / d + 1);
-        if (hi < lo) hi = lo;
-        int lastPadded = n + padEnd - 1 - start;
-        int padHi = lastPadded < 0 ? 0 : Math.Min(k, lastPadded / d + 1);
-        int firstPadded = start >= -g.Pad3[axis] ? 0 : (-g.Pad3[axis] - start + d - 1) / d;
-        padded = Math.Max(0, padHi - firstPadded);
+        public AxisRanges(SpatialGeometry g, int axis, int padEnd)
+        {
+            int count = g.Out3[axis], s = g.Stride3[axis], pad = g.Pad3[axis];
+            int d = g.Dilation3[axis], k = g.Kernel3[axis], n = g.In3[axis];
+            Start = new int[count];
+            Lo = new int[count];
+            Hi = new int[count];
+            Padded = new int[count];
+            for (int o = 0; o < count; o++)
+            {
+                int start = o * s - pad;
+                int lo = start >= 0 ? 0 : (-start + d - 1) / d;
+                int lastIn = n - 1 - start;                   // largest offset·d staying inside the input
+                int hi = lastIn < 0 ? 0 : Math.Min(k, lastIn / d + 1);
+                int lastPadded = n + padEnd - 1 - start;
+                int padHi = lastPadded < 0 ? 0 : Math.Min(k, lastPadded / d + 1);
+                int firstPadded = start >= -pad ? 0 : (-pad - start + d - 1) / d;
+                Start[o] = start;
+                Lo[o] = lo;
+                Hi[o] = Math.Max(hi, lo);
+                Padded[o] = Math.Max(0, padHi - firstPadded);
+            }
+        }
+
+        public int[] Start { get; }
+        public int[] Lo { get; }
+        public int[] Hi { get; }
+        public int[] Padded { get; }
     }
 
     private static int ColumnMajor(int pos, SpatialGeometry g)

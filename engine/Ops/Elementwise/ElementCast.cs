@@ -13,16 +13,16 @@ internal static class ElementCast
         if (src.DataType == target) return src;
         if (!DataTypes.IsSupported(target))
             throw new NotSupportedException($"Cast to {DataTypes.Name(target)} is not supported.");
-        return TypeDispatch.Any<SourceFunc, Tensor>(src.DataType, new SourceFunc(src, target));
+        return Dispatch.Any<SourceFunc, Tensor>(src.DataType, new SourceFunc(src, target));
     }
 
-    private readonly struct SourceFunc(Tensor src, DataType target) : IAnyTypeFunc<Tensor>
+    private readonly struct SourceFunc(Tensor src, DataType target) : IAnyFunc<Tensor>
     {
         public Tensor Invoke<TS>() =>
-            TypeDispatch.Any<TargetFunc<TS>, Tensor>(target, new TargetFunc<TS>(src.As<TS>()));
+            Dispatch.Any<TargetFunc<TS>, Tensor>(target, new TargetFunc<TS>(src.As<TS>()));
     }
 
-    private readonly struct TargetFunc<TS>(Tensor<TS> src) : IAnyTypeFunc<Tensor>
+    private readonly struct TargetFunc<TS>(Tensor<TS> src) : IAnyFunc<Tensor>
     {
         public Tensor Invoke<TD>()
         {

@@ -53,11 +53,6 @@ internal interface IFloatPredicate
     bool Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
-/// <summary>A computation generic over any storage element type (numeric, bool, string, bfloat16).</summary>
-internal interface IAnyTypeFunc<out TResult>
-{
-    TResult Invoke<T>();
-}
 
 /// <summary>r = f(x) on fixed element types: what <see cref="UnaryLoop.Map"/> drives.</summary>
 internal interface IUnaryKernel<TA, TR>

@@ -9,26 +9,6 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal static class TypeDispatch
 {
-    /// <summary>Every storage type: the numeric ones, bfloat16, bool and string.</summary>
-    public static TResult Any<TFunc, TResult>(DataType type, TFunc f) where TFunc : IAnyTypeFunc<TResult> => type switch
-    {
-        DataType.Float => f.Invoke<float>(),
-        DataType.Double => f.Invoke<double>(),
-        DataType.Float16 => f.Invoke<Half>(),
-        DataType.BFloat16 => f.Invoke<BFloat16>(),
-        DataType.Int8 => f.Invoke<sbyte>(),
-        DataType.Int16 => f.Invoke<short>(),
-        DataType.Int32 => f.Invoke<int>(),
-        DataType.Int64 => f.Invoke<long>(),
-        DataType.UInt8 => f.Invoke<byte>(),
-        DataType.UInt16 => f.Invoke<ushort>(),
-        DataType.UInt32 => f.Invoke<uint>(),
-        DataType.UInt64 => f.Invoke<ulong>(),
-        DataType.Bool => f.Invoke<bool>(),
-        DataType.String => f.Invoke<string>(),
-        _ => throw new NotSupportedException($"Element type {DataTypes.Name(type)} is not supported by NativeInfer."),
-    };
-
     /// <summary>The eight integer types.</summary>
     public static TResult Integer<TFunc, TResult>(DataType type, TFunc f, string op) where TFunc : IIntegerFunc<TResult> =>
         type switch

@@ -16,10 +16,10 @@ internal sealed class Where : TensorOp
         if (c.DataType != DataType.Bool)
             throw new ArgumentException($"Where: condition must be bool, got {DataTypes.Name(c.DataType)}.");
         TypeDispatch.RequireSameType("Where", x, y);
-        return [TypeDispatch.Any<Func, Tensor>(x.DataType, new Func(c.As<bool>(), x, y))];
+        return [Dispatch.Any<Func, Tensor>(x.DataType, new Func(c.As<bool>(), x, y))];
     }
 
-    private readonly struct Func(Tensor<bool> c, Tensor x, Tensor y) : IAnyTypeFunc<Tensor>
+    private readonly struct Func(Tensor<bool> c, Tensor x, Tensor y) : IAnyFunc<Tensor>
     {
         public Tensor Invoke<T>() => BroadcastLoop.Ternary<bool, T, T, T, Select<T>>(c, x.As<T>(), y.As<T>(), default);
     }

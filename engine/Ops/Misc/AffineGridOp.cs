@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -13,6 +14,9 @@ internal sealed class AffineGridOp : TensorOp
     private readonly bool _alignCorners;
 
     public AffineGridOp(OpBuildContext ctx) => _alignCorners = ctx.Attributes.Int("align_corners", 0) != 0;
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.ElementType(inputs, 0) is { } t ? TypeInfo.Tensor(t) : null];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

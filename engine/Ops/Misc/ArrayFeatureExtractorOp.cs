@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -8,6 +9,9 @@ namespace NativeInfer.Ops.Misc;
 /// </summary>
 internal sealed class ArrayFeatureExtractorOp : TensorOp
 {
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.ElementType(inputs, 0) is { } t ? TypeInfo.Tensor(t) : null];
+
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -19,6 +20,9 @@ internal sealed class BernoulliOp : TensorOp
         if (!DataTypes.IsSupported(_type.Value) || _type == DataType.String)
             throw new NotSupportedException($"Bernoulli: dtype {_type} is not supported.");
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.Like(inputs, 0, _type)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

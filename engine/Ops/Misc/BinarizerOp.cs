@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -6,6 +7,9 @@ namespace NativeInfer.Ops.Misc;
 internal sealed class BinarizerOp(OpBuildContext ctx) : TensorOp
 {
     private readonly double _threshold = ctx.Attributes.Float("threshold", 0f);
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.Like(inputs, 0)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using System.Runtime.InteropServices;
 using NativeInfer.Kernels.Numerics;
 using NativeInfer.Tensors;
@@ -19,6 +20,9 @@ internal sealed class BitCastOp : TensorOp
         if (!DataTypes.IsSupported(_to) || _to == DataType.String)
             throw new NotSupportedException($"BitCast: target type {_to} is not supported.");
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.Like(inputs, 0, _to)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -21,6 +22,9 @@ internal sealed class DftOp : TensorOp
         if (ctx.Opset < 20) _axisAttribute = ctx.Attributes.Int("axis", 1);
     }
 
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0)];
+
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);
@@ -39,6 +43,7 @@ internal sealed class DftOp : TensorOp
         outShape[axis] = outLen;
         outShape[^1] = irfft ? 1 : 2;
         var src = MiscTensors.ToDoubles(x);
+        TensorLimits.CheckAllocation(ShapeUtil.ElementCount(outShape), DataType.Double);
         var dst = new double[ShapeUtil.ElementCount(outShape)];
         var plan = new Fourier((int)n);
         int inCh = x.Shape[^1], outCh = irfft ? 1 : 2;

@@ -20,6 +20,8 @@ internal sealed class Fourier
         bool pow2 = (n & (n - 1)) == 0;
         _m = pow2 ? n : (int)Math.Min(1L << (64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(2L * n - 2))), int.MaxValue);
         if (!pow2 && _m < 2 * n - 1) throw new ArgumentOutOfRangeException(nameof(n), $"DFT length {n} is too large.");
+        // Working memory: the caller's two lines plus, for Bluestein, four buffers of the convolution length.
+        Tensors.TensorLimits.CheckAllocation(2L * n + (pow2 ? 0 : 4L * _m), Tensors.DataType.Double);
         _cos = new double[Math.Max(_m / 2, 1)];
         _sin = new double[_cos.Length];
         for (int i = 0; i < _m / 2; i++)

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -28,6 +29,9 @@ internal sealed class GridSampleOp : TensorOp
         _padding = (Padding)MiscTensors.Choice("GridSample", "padding_mode", a.String("padding_mode", "zeros"), "zeros", "border", "reflection");
         _alignCorners = a.Int("align_corners", 0) != 0;
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
@@ -85,6 +89,7 @@ internal sealed class GridSampleOp : TensorOp
     private void BuildTaps(double[] coord, int[] dims, int[] strides, TapSet taps)
     {
         int k = coord.Length;
+        Span<double> w = stackalloc double[4];
         for (int d = 0; d < k; d++)
         {
             double lo = _alignCorners ? 0 : -0.5, hi = _alignCorners ? dims[d] - 1 : dims[d] - 0.5;
@@ -96,7 +101,6 @@ internal sealed class GridSampleOp : TensorOp
                 if (_padding == Padding.Border) v = Math.Clamp(v, 0, dims[d] - 1);
                 else if (_padding == Padding.Reflection) v = Reflect(v, lo, hi);
             }
-            Span<double> w = stackalloc double[4];
             int first;
             int count;
             if (_mode == Filter.Nearest)

@@ -58,6 +58,9 @@ internal sealed class LabelEncoderOp : TensorOp
             throw new NotSupportedException("LabelEncoder: default_tensor must hold one value of the values' type.");
     }
 
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [_reverseValues is null ? MiscTypes.Like(inputs, 0, _values.DataType) : null];
+
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);

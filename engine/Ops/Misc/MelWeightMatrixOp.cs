@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -18,6 +19,9 @@ internal sealed class MelWeightMatrixOp : TensorOp
         if (!DataTypes.IsSupported(_outputType) || _outputType is DataType.String or DataType.Bool)
             throw new NotSupportedException($"MelWeightMatrix: output_datatype {_outputType} is not supported.");
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.OfRank(_outputType, 2)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

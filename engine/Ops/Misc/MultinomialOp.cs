@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -21,6 +22,9 @@ internal sealed class MultinomialOp : TensorOp
         _samples = (int)s;
         _seed = RandomSampling.Seed(ctx.Attributes);
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeInfo.Tensor(_type, [Dim.Unknown, Dim.Known(_samples)])];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -19,6 +20,9 @@ internal sealed class NonMaxSuppressionOp : TensorOp
         if (c is not (0 or 1)) throw new NotSupportedException($"NonMaxSuppression: center_point_box must be 0 or 1, got {c}.");
         _centerPointBox = c == 1;
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeInfo.Tensor(DataType.Int64, [Dim.Unknown, Dim.Known(3)])];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using System.Text.RegularExpressions;
 using NativeInfer.Tensors;
 
@@ -26,6 +27,9 @@ internal sealed class RegexFullMatchOp : TensorOp
             throw new NotSupportedException($"RegexFullMatch: pattern '{pattern}' is not supported: {e.Message}", e);
         }
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.Like(inputs, 0, DataType.Bool)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -44,6 +45,9 @@ internal sealed class ResizeOp : TensorOp
         _axes = a.Ints("axes");
         _aspectPolicy = MiscTensors.Choice("Resize", "keep_aspect_ratio_policy", a.String("keep_aspect_ratio_policy", "stretch"), AspectPolicies);
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -13,6 +14,9 @@ internal sealed class StftOp : TensorOp
     private readonly bool _onesided;
 
     public StftOp(OpBuildContext ctx) => _onesided = ctx.Attributes.Int("onesided", 1) != 0;
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.ElementType(inputs, 0) is { } t ? MiscTypes.OfRank(t, 4) : null];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
@@ -36,6 +40,7 @@ internal sealed class StftOp : TensorOp
         int frames = (int)(1 + (length - n) / step);
         int bins = _onesided ? n / 2 + 1 : n;
         var outShape = new[] { batch, frames, bins, 2 };
+        TensorLimits.CheckAllocation(ShapeUtil.ElementCount(outShape), DataType.Double);
         var dst = new double[ShapeUtil.ElementCount(outShape)];
         var src = MiscTensors.ToDoubles(signal);
         double[]? window = windowT is null ? null : MiscTensors.ToDoubles(windowT);

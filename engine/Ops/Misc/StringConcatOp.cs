@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -5,6 +6,9 @@ namespace NativeInfer.Ops.Misc;
 /// <summary>StringConcat (opset 20): element-wise X + Y of two string tensors with numpy broadcasting.</summary>
 internal sealed class StringConcatOp : TensorOp
 {
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeInfo.Tensor(DataType.String)];
+
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = Strings(inputs.Req(0), "X");

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -20,6 +21,9 @@ internal sealed class StringNormalizerOp : TensorOp
         _stopwords = new HashSet<string>(a.Strings("stopwords") ?? [],
             caseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -17,6 +18,9 @@ internal sealed class StringSplitOp : TensorOp
         _delimiter = ctx.Attributes.String("delimiter", "");
         _maxSplit = ctx.Attributes.Has("maxsplit") ? ctx.Attributes.Int("maxsplit", -1) : -1;
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0, 1), MiscTypes.Like(inputs, 0, DataType.Int64)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

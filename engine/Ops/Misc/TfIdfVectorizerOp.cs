@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -39,6 +40,9 @@ internal sealed class TfIdfVectorizerOp : TensorOp
         if (ints is not null) _intPool = NGramTrie<long>.Build(ints, counts, indexes, op);
         else _stringPool = NGramTrie<string>.Build(strings!, counts, indexes, op);
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0) is { } t ? t with { ElementType = DataType.Float } : TypeInfo.Tensor(DataType.Float)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

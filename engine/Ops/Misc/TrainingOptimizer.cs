@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -20,6 +21,20 @@ internal abstract class TrainingOptimizer : TensorOp
 
     /// <summary>Updates one group in place: <paramref name="x"/> and every array of <paramref name="states"/>.</summary>
     protected abstract void Step(double r, long t, double[] x, double[] g, double[][] states);
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs)
+    {
+        int groups = inputs.Length - 2;
+        if (groups <= 0 || groups % (2 + _states) != 0) return null;
+        int n = groups / (2 + _states);
+        var r = new TypeInfo?[n * (1 + _states)];
+        for (int i = 0; i < n; i++)
+        {
+            r[i] = inputs[2 + i];
+            for (int s = 0; s < _states; s++) r[(1 + s) * n + i] = inputs[2 + (2 + s) * n + i];
+        }
+        return r;
+    }
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

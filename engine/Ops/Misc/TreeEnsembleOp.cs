@@ -70,6 +70,9 @@ internal sealed class TreeEnsembleOp : TensorOp
         _maxFeature = nodes == 0 ? -1 : _features.Max();
     }
 
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.ElementType(inputs, 0) is { } t ? TypeInfo.Tensor(t, [Dim.Unknown, Dim.Known(_targets)]) : null];
+
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);
@@ -78,6 +81,7 @@ internal sealed class TreeEnsembleOp : TensorOp
         int rows = x.Rank == 1 ? 1 : x.Shape[0], width = x.Shape[^1];
         if (_maxFeature >= width) throw new ShapeMismatchException($"{Op}: feature id {_maxFeature} is outside X's {width} features.");
         var xs = MiscTensors.ToDoubles(x);
+        TensorLimits.CheckAllocation((long)rows * _targets, DataType.Double);
         var result = new double[(long)rows * _targets];
         double init = _aggregate switch { Aggregate.Min => double.MaxValue, Aggregate.Max => double.MinValue, _ => 0 };
         if (x.DataType != DataType.Double && _aggregate is Aggregate.Min or Aggregate.Max)

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -20,6 +21,9 @@ internal sealed class UpsampleOp : TensorOp
             _scales = (ctx.Attributes.Floats("scales") ?? throw new ArgumentException("Upsample-7: the 'scales' attribute is required."))
                 .Select(f => (double)f).ToArray();
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.SameRank(inputs, 0)];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -25,25 +26,21 @@ internal abstract class WindowFunction : TensorOp
     /// <summary>The cosine-sum coefficients (a0, a1, a2).</summary>
     protected abstract (double A0, double A1, double A2) Coefficients { get; }
 
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [MiscTypes.OfRank(_outputType, 1)];
+
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         long size = MiscTensors.ScalarInt(inputs.Req(0), _name, "size");
         if (size < 0 || size > Array.MaxLength) throw new TensorSizeException($"{_name}: size {size} is out of range.");
         var (a0, a1, a2) = Coefficients;
-        var w = new double[size];
-        double denom = _periodic ? size : size - 1;
-        for (int k = 0; k < w.Length; k++)
-        {
-            if (denom <= 0)
-            {
-                w[k] = 1;
-                continue;
-            }
-            double phase = 2 * Math.PI * k / denom;
-            w[k] = a0 - a1 * Math.Cos(phase) + a2 * Math.Cos(2 * phase);
-        }
         var t = Tensor.Create(_outputType, [(int)size]);
-        for (int k = 0; k < w.Length; k++) t.SetDouble(k, w[k]);
+        double denom = _periodic ? size : size - 1;
+        for (int k = 0; k < t.Length; k++)
+        {
+            double phase = denom <= 0 ? 0 : 2 * Math.PI * k / denom;
+            t.SetDouble(k, denom <= 0 ? 1 : a0 - a1 * Math.Cos(phase) + a2 * Math.Cos(2 * phase));
+        }
         return [t];
     }
 }

@@ -127,6 +127,7 @@ internal static class ConvKernel
         var y = new Tensor<T>([n, m, .. geo.Input]);
         int inSize = geo.OutputSize, outSize = geo.InputSize, rows = mg * geo.KernelSize;
         if (y.Length == 0 || inSize == 0) { AddBias(y, bias); return y; }
+        TensorLimits.CheckAllocation((long)rows * inSize, DataTypes.Of<T>());
         var col = ArrayPool<T>.Shared.Rent(rows * inSize);
         try
         {

@@ -54,7 +54,8 @@ internal sealed class DeformConv(ConvAttributes attrs, int offsetGroups) : Tenso
             int cg = c / group, mg = m / group, cPerOffset = c / offsetGroups;
             var y = new Tensor<T>([n, m, oh, ow]);
             var xs = x.As<T>().Span;
-            var cols = new T[(long)c * taps * outSize];
+            TensorLimits.CheckAllocation((long)c * taps * outSize, DataTypes.Of<T>());
+            var cols = new T[c * taps * outSize];
             for (int b = 0; b < n; b++)
             {
                 for (int ch = 0; ch < c; ch++)

@@ -5,7 +5,7 @@ namespace NativeInfer.Ops.NN;
 
 /// <summary>
 /// DequantizeLinear: y = (x − x_zero_point) · x_scale, per tensor, per axis or blocked. x is int8, uint8, int16,
-/// uint16 or int32 (float8/int4/int2/float4 are not supported); y has the scale's type unless output_dtype says
+/// uint16, int32 or a low-precision type (float8, float4, int4, int2); y has the scale's type unless output_dtype says
 /// otherwise.
 /// </summary>
 internal sealed class DequantizeLinear(long axis, long blockSize, DataType outputType) : TensorOp
@@ -24,7 +24,7 @@ internal sealed class DequantizeLinear(long axis, long blockSize, DataType outpu
         var x = inputs.Req(0);
         var scale = inputs.Req(1);
         var zp = inputs.Opt(2);
-        if (x.DataType is not (DataType.Int8 or DataType.UInt8 or DataType.Int16 or DataType.UInt16 or DataType.Int32))
+        if (x.DataType is not (DataType.Int8 or DataType.UInt8 or DataType.Int16 or DataType.UInt16 or DataType.Int32) && !DataTypes.IsLowPrecision(x.DataType))
             throw new NotSupportedException($"DequantizeLinear from {DataTypes.Name(x.DataType)} is not supported.");
         if (zp is not null && zp.DataType != x.DataType)
             throw new ArgumentException($"DequantizeLinear zero point type {DataTypes.Name(zp.DataType)} differs from x's {DataTypes.Name(x.DataType)}.");

@@ -116,7 +116,8 @@ internal sealed class Einsum(EinsumEquation equation) : TensorOp
         int nb = Size(batch), m = Size(aOnly), k = Size(inner), n = Size(bOnly);
         var ad = Arrange(a, [.. batch, .. aOnly, .. inner], sizes);
         var bd = Arrange(b, [.. batch, .. inner, .. bOnly], sizes);
-        var r = new T[(long)nb * m * n];
+        TensorLimits.CheckAllocation((long)nb * m * n, DataTypes.Of<T>());
+        var r = new T[nb * m * n];
         for (int i = 0; i < nb; i++)
             MatMulKernel.Gemm(false, false, m, n, k, ad.AsSpan(i * m * k, m * k), k, bd.AsSpan(i * k * n, k * n), n, r.AsSpan(i * m * n, m * n), n);
         int[] labels = [.. batch, .. aOnly, .. bOnly];

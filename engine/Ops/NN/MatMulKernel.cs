@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Threading;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.NN;
@@ -63,7 +64,7 @@ internal static class MatMulKernel
         var offB = BatchOffsets(batchB, batch, k * n);
         void One(int i) => Gemm(false, false, m, n, k, am.Span.Slice(offA[i], m * k), k, bm.Span.Slice(offB[i], k * n), n,
             ym.Span.Slice(i * m * n, m * n), n);
-        if (batchCount > 1 && (long)m * n * k < SmallProduct) Parallel.For(0, batchCount, One);
+        if (batchCount > 1 && (long)m * n * k < SmallProduct) KernelParallelism.For(0, batchCount, One);
         else for (int i = 0; i < batchCount; i++) One(i);
         return y;
     }

@@ -5,15 +5,11 @@ namespace NativeInfer.Ops.NN;
 /// <summary>Saturation ranges of the quantized integer types and bulk double views used by the quantization ops.</summary>
 internal static class QuantRange
 {
-    public static (double Lo, double Hi) Of(DataType t) => t switch
+    public static (double Lo, double Hi) Of(DataType t)
     {
-        DataType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
-        DataType.UInt8 => (byte.MinValue, byte.MaxValue),
-        DataType.Int16 => (short.MinValue, short.MaxValue),
-        DataType.UInt16 => (ushort.MinValue, ushort.MaxValue),
-        DataType.Int32 => (int.MinValue, int.MaxValue),
-        _ => throw new NotSupportedException($"{DataTypes.Name(t)} is not a supported quantized type."),
-    };
+        var (min, max) = Tensors.LowPrecision.LowPrecisionScalar.IntegerRange(t);
+        return (min, max);
+    }
 
     /// <summary>The tensor's elements as doubles (exact for every integer type up to 32 bits and every float type).</summary>
     public static double[] ToDoubles(Tensor t)

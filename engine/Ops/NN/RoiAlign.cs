@@ -57,6 +57,8 @@ internal sealed class RoiAlign(bool halfPixel, bool max, int outH, int outW, int
             double binH = rh / outH, binW = rw / outW;
             int gridH = samplingRatio > 0 ? samplingRatio : (int)Math.Min(1 << 16, Math.Max(0, Math.Ceiling(rh / outH)));
             int gridW = samplingRatio > 0 ? samplingRatio : (int)Math.Min(1 << 16, Math.Max(0, Math.Ceiling(rw / outW)));
+            if ((long)gridH * gridW > 1 << 20)
+                throw new ArgumentException($"RoiAlign region {i} needs {gridH}x{gridW} samples per bin; the limit is 2^20.");
             for (int ch = 0; ch < c; ch++)
             {
                 var plane = xs.AsSpan((int)((batch[i] * c + ch) * h * w), h * w);

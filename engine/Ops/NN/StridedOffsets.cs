@@ -11,7 +11,9 @@ internal static class StridedOffsets
     /// <summary>For each element of <paramref name="shape"/> in row-major order, Σ index[d]·strides[d].</summary>
     public static int[] Of(int[] shape, int[] strides)
     {
-        var r = new int[ShapeUtil.ElementCount(shape)];
+        int n = ShapeUtil.ElementCount(shape);
+        TensorLimits.CheckAllocation(n, DataType.Int32);
+        var r = new int[n];
         var idx = new int[shape.Length];
         long off = 0;
         for (int i = 0; i < r.Length; i++)

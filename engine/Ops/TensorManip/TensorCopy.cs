@@ -79,7 +79,7 @@ internal static class TensorCopy
     public static void Copy(Tensor src, int srcOffset, int[] srcStrides, Tensor dst, int dstOffset, int[] dstStrides, int[] shape)
     {
         CheckSameType(src, dst);
-        ElementDispatch.Any<StridedFunc, bool>(src.DataType, new StridedFunc(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape));
+        Dispatch.Any<StridedFunc, bool>(src.DataType, new StridedFunc(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape));
     }
 
     /// <summary>A new contiguous tensor of <paramref name="shape"/> read from <paramref name="src"/> through the given strides.</summary>
@@ -135,7 +135,7 @@ internal static class TensorCopy
     {
         CheckSameType(src, dst);
         if (count == 0 || block == 0) return;
-        ElementDispatch.Any<BlockFunc, bool>(src.DataType, new BlockFunc(src, srcStarts, dst, dstStarts, count, block));
+        Dispatch.Any<BlockFunc, bool>(src.DataType, new BlockFunc(src, srcStarts, dst, dstStarts, count, block));
     }
 
     /// <summary>Fills <paramref name="dst"/> with element <paramref name="index"/> of <paramref name="value"/>.</summary>
@@ -156,7 +156,7 @@ internal static class TensorCopy
     }
 
     private readonly struct StridedFunc(Tensor src, int srcOffset, int[] srcStrides, Tensor dst, int dstOffset, int[] dstStrides, int[] shape)
-        : IElementFunc<bool>
+        : IAnyFunc<bool>
     {
         public bool Invoke<T>()
         {
@@ -166,7 +166,7 @@ internal static class TensorCopy
     }
 
     private readonly struct BlockFunc(Tensor src, int[]? srcStarts, Tensor dst, int[]? dstStarts, int count, int block)
-        : IElementFunc<bool>
+        : IAnyFunc<bool>
     {
         public bool Invoke<T>()
         {

@@ -32,11 +32,11 @@ internal sealed class Trilu(bool upper) : TensorOp
                 runLength[r] = cols - runStart[r];
             }
         }
-        ElementDispatch.Any<ClearRuns, bool>(y.DataType, new ClearRuns(y, runStart, runLength, cols));
+        Dispatch.Any<ClearRuns, bool>(y.DataType, new ClearRuns(y, runStart, runLength, cols));
         return [y];
     }
 
-    private readonly struct ClearRuns(Tensor y, int[] runStart, int[] runLength, int cols) : IElementFunc<bool>
+    private readonly struct ClearRuns(Tensor y, int[] runStart, int[] runLength, int cols) : IAnyFunc<bool>
     {
         public bool Invoke<T>()
         {

@@ -28,7 +28,7 @@ internal sealed class Unique(long? axis, bool sorted) : TensorOp
         }
         int n = items.Shape[0];
         int width = IndexMath.Product(items.Shape, 1, items.Rank);
-        var groups = ElementDispatch.Any<Group, int[][]>(x.DataType, new Group(items, n, width, sorted));
+        var groups = Dispatch.Any<Group, int[][]>(x.DataType, new Group(items, n, width, sorted));
         int[] first = groups[0], inverse = groups[1], counts = groups[2];
 
         var starts = new int[first.Length];
@@ -49,7 +49,7 @@ internal sealed class Unique(long? axis, bool sorted) : TensorOp
     private static Tensor<long> Int64(int[] v) => new(Array.ConvertAll(v, i => (long)i), [v.Length]);
 
     /// <summary>Groups equal items: returns [first occurrence per group, group of each item, count per group].</summary>
-    private readonly struct Group(Tensor items, int n, int width, bool sorted) : IElementFunc<int[][]>
+    private readonly struct Group(Tensor items, int n, int width, bool sorted) : IAnyFunc<int[][]>
     {
         public int[][] Invoke<T>()
         {
