@@ -91,6 +91,7 @@ public sealed class OnnxModelLoader
         {
             throw new ModelLoadException(ModelLoadError.SizeLimit, e.Message, e);
         }
+        if (!_skipBinding) GradientExpansion.Expand(graph, _opsets.TryGetValue("", out int v) ? v : 1);
         var unsupported = new List<string>();
         if (!_skipBinding) Bind(graph, unsupported, new HashSet<string>());
         if (unsupported.Count > 0) throw new UnsupportedOperatorException(unsupported);
