@@ -171,6 +171,16 @@ public class ImageCodecTests
     }
 
     [Fact]
+    public void WebPLossyWithAlphaMatchesLibwebp()
+    {
+        // cwebp -q 60 -nostrong -sharpness 3 of a 13×11 RGBA image (VP8X + ALPH + VP8, simple loop filter); the hash
+        // is of Pillow/libwebp's decoded RGB bytes.
+        var img = ImageCodecs.Decode(Convert.FromBase64String(WebPSample));
+        Assert.Equal((13, 11, 3), (img.Width, img.Height, img.Channels));
+        Assert.Equal("f44f301fe3de8a8790e83a1060be02ca639eda443ff4074beeb0fd1f38ef8eda", Convert.ToHexStringLower(SHA256.HashData(img.Pixels)));
+    }
+
+    [Fact]
     public void TruncatedFilesThrowClearErrors()
     {
         var rgb = Pattern(8, 8);
@@ -178,6 +188,7 @@ public class ImageCodecTests
         [
             Bmp(rgb, 8, 8, 24, false), Png(8, 8, 2, 8, rgb, 24, bytesPerPixel: 3), Pnm("P6 8 8 255\n", rgb),
             Tiff(8, 8, 3, 2, 1, 1, rgb), Convert.FromBase64String(JpegSample), Convert.FromBase64String(J2kLossless),
+            Convert.FromBase64String(WebPSample),
         ];
         foreach (var f in files)
             foreach (int cut in new[] { f.Length / 3, f.Length * 2 / 3, f.Length - 3 })
@@ -231,6 +242,9 @@ public class ImageCodecTests
 
     private const string J2kLossyTiled =
         "/0//UQAvAAAAAAANAAAACwAAAAAAAAAAAAAACAAAAAgAAAAAAAAAAAADBwEBBwEBBwEB/1IADAAAAAEBAgQEAAD/XAARQl9SUAVQBVBHV9NX01di/2QAJQABQ3JlYXRlZCBieSBPcGVuSlBFRyB2ZXJzaW9uIDIuNS4w/5AACgAAAAAAKwAB/5PHwCAGSDF1wfAGDxACw4MMHX2AgICAkODAH3fqgP+QAAoAAQAAACoAAf+TwiAGWYDHxhADl5eHgKPgDAT6+oCAoSAPQn/WgP+QAAoAAgAAACsAAf+Tw4ILV8GEC97GEAYrgMPpBAADCYCAw4QADPHBc4D/kAAKAAMAAAAsAAH/k8cECsjDggjwwIgJa6DggAF0kPsAgALPgIDBEAXcgP/Z";
+
+    private const string WebPSample =
+        "UklGRrAAAABXRUJQVlA4WAoAAAAQAAAADAAACgAAQUxQSCQAAAABZyAQSILYH3eGiEgtFEKyQgm8H0ssscQSS4wBRPQ/Uj17+AJWUDggZgAAABICAJ0BKg0ACwASmEIlsAJ0ARD8xGScAAAA/vbquEgVQ4Ie3MNOLlMunxAEyROFlxTD7+xAxPN3eOl+unEZtJU+WlTuMDpZrJzufPCp+Gn9bZD8BduDfwP+THmIb/wDQE+oX+gAAA==";
 
     private const string JpegSample =
         "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBT/wgARCAALAA0DASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAABgf/xAAVAQEBAAAAAAAAAAAAAAAAAAADBf/aAAwDAQACEAMQAAABnrly2lh//8QAGhAAAgMBAQAAAAAAAAAAAAAAAxIBAgUEBv/aAAgBAQABBQLP89CgwITiDRABon//xAAYEQACAwAAAAAAAAAAAAAAAAAABgECA//aAAgBAwEBPwFZYd5qf//EABwRAAIBBQEAAAAAAAAAAAAAAAECQQMEBaHB8P/aAAgBAgEBPwG7yrU1ChYGwD7sf//EABwQAQACAQUAAAAAAAAAAAAAAAEAAhIhMTJBof/aAAgBAQAGPwIWs4B7KOJsw06n/8QAGhABAAIDAQAAAAAAAAAAAAAAAQAxESFxgf/aAAgBAQABPyGkblwQ8yKg9yEgsGNtM//aAAwDAQACAAMAAAAQ1//EABgRAAIDAAAAAAAAAAAAAAAAAAABETFR/9oACAEDAQE/EFFy60//xAAXEQEBAQEAAAAAAAAAAAAAAAABESEA/9oACAECAQE/EAZURUGtBccsAQyupz//xAAbEAEBAAIDAQAAAAAAAAAAAAABEQAxIUFhUf/aAAgBAQABPxBfQIByXw9y7JhSB9kmzeHiGGaQMCxoNQVVqt51n//Z";

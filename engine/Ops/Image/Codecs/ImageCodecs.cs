@@ -12,6 +12,7 @@ internal static class ImageCodecs
         if (TiffDecoder.Matches(data)) return TiffDecoder.Decode(data);
         if (Jpeg2000.Jpeg2000Decoder.Matches(data)) return Jpeg2000.Jpeg2000Decoder.Decode(data);
         if (PnmDecoder.Matches(data)) return PnmDecoder.Decode(data);
-        throw new NotSupportedException("ImageDecoder: unrecognised image format (supported: BMP, JPEG, JPEG 2000, PNG, PNM, TIFF).");
+        if (WebP.WebPDecoder.Matches(data)) return WebP.WebPDecoder.Decode(data);
+        throw new NotSupportedException("ImageDecoder: unrecognised image format (supported: BMP, JPEG, JPEG 2000, PNG, PNM, TIFF, WebP).");
     }
 }
