@@ -3,6 +3,7 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.TestTensors;
 
 namespace NativeInfer.Tests.Ops;
 
@@ -13,11 +14,6 @@ namespace NativeInfer.Tests.Ops;
 /// </summary>
 public class OpRuntimeErrorTests
 {
-    private static Tensor<float> F(int[] shape) => new(shape);
-    private static Tensor<float> F(float[] data, params int[] shape) => new(data, shape);
-    private static Tensor<long> L(params long[] data) => new(data, [data.Length]);
-    private static Tensor<long> L2(long[] data, params int[] shape) => new(data, shape);
-
     // ---- Indices out of range
 
     [Theory]
