@@ -1,5 +1,6 @@
 using NativeInfer.Kernels.Cpu;
 using Xunit;
+using static NativeInfer.Tests.Support.SpatialIndex;
 
 namespace NativeInfer.Tests.Kernels;
 
@@ -31,26 +32,6 @@ public class Im2ColTests
         return new SpatialGeometry(input, kernel, stride, dil, padBegin, output);
     }
 
-    /// <summary>Row-major index of a 3-D coordinate in a (possibly lower-rank) spatial block, or -1 when outside.</summary>
-    private static int Offset(int[] size, int[] coord)
-    {
-        int off = 0;
-        for (int d = 0; d < size.Length; d++)
-        {
-            if (coord[d] < 0 || coord[d] >= size[d]) return -1;
-            off = off * size[d] + coord[d];
-        }
-        return off;
-    }
-
-    /// <summary>Unravels a row-major index over <paramref name="size"/>.</summary>
-    private static int[] Unravel(int index, int[] size)
-    {
-        var c = new int[size.Length];
-        for (int d = size.Length - 1; d >= 0; d--) { c[d] = index % size[d]; index /= size[d]; }
-        return c;
-    }
-
     /// <summary>For each (row, output position): the image index it reads (channel included), or -1 for padding.</summary>
     private static int[,] SourceMap(SpatialGeometry g, int channels)
     {
@@ -65,7 +46,7 @@ public class Im2ColTests
                 var oc = Unravel(o, g.Output);
                 var ic = new int[g.Rank];
                 for (int d = 0; d < g.Rank; d++) ic[d] = oc[d] * g.Strides[d] - g.PadBegin[d] + k[d] * g.Dilations[d];
-                int off = Offset(g.Input, ic);
+                int off = Offset(ic, g.Input);
                 map[row, o] = off < 0 ? -1 : c * g.InputSize + off;
             }
         }

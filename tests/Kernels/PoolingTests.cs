@@ -1,5 +1,6 @@
 using NativeInfer.Kernels.Cpu;
 using Xunit;
+using static NativeInfer.Tests.Support.SpatialIndex;
 
 namespace NativeInfer.Tests.Kernels;
 
@@ -34,13 +35,6 @@ public class PoolingTests
         return new Case(new SpatialGeometry(input, kernel, stride, dil, padBegin, output), padEnd, rng.Next(1, 4));
     }
 
-    private static int[] Unravel(int index, int[] size)
-    {
-        var c = new int[size.Length];
-        for (int d = size.Length - 1; d >= 0; d--) { c[d] = index % size[d]; index /= size[d]; }
-        return c;
-    }
-
     /// <summary>
     /// For one output position: the in-bounds input positions of the window (row-major within the plane, in window
     /// order) and how many window positions fall inside the padded input.
@@ -67,14 +61,6 @@ public class PoolingTests
             if (insidePadded) padded++;
         }
         return (valid, padded);
-    }
-
-    private static int ColumnMajor(int pos, int[] size)
-    {
-        var c = Unravel(pos, size);
-        int off = 0;
-        for (int d = size.Length - 1; d >= 0; d--) off = off * size[d] + c[d];
-        return off;
     }
 
     private static float[] Data(Random rng, int n, bool withNaN) =>

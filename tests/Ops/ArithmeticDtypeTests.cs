@@ -171,4 +171,56 @@ public class ArithmeticDtypeTests
         var b = Run1("Cast", 13, [V(1 + MathF.Pow(2, -8), 1 + 3 * MathF.Pow(2, -8))], Attr.Int("to", (int)DataType.BFloat16)).As<BFloat16>();
         Assert.Equal([1f, 1 + MathF.Pow(2, -6)], b.ToArray().Select(v => (float)v).ToArray());
     }
+
+    // ---- Reductions and index ops on 64-bit integers: exact beyond 2^53, unsigned above 2^63
+
+    [Fact]
+    public void ReduceSumInt64AndUInt64Exact()
+    {
+        long p53 = 1L << 53;
+        TensorAssert.Equal(new[] { p53 + 2 }, [], Run1("ReduceSum", 13, [V(p53, 1L, 1L)], Attr.Int("keepdims", 0)));
+        TensorAssert.Equal(new[] { (1UL << 63) + (1UL << 62) + 1 }, [1], Run1("ReduceSum", 13, [V(1UL << 63, 1UL << 62, 1UL)]));
+        TensorAssert.Equal(new[] { p53 + 2 }, [1], Run1("Sum", 13, [V(p53), V(1L), V(1L)]));
+    }
+
+    [Fact]
+    public void ReduceMaxMinAndArgMaxUInt64()
+    {
+        var x = V(1UL, (1UL << 63) + 1, 1UL << 63);
+        TensorAssert.Equal(new[] { (1UL << 63) + 1 }, [1], Run1("ReduceMax", 13, [x]));
+        TensorAssert.Equal(new[] { 1UL }, [1], Run1("ReduceMin", 13, [x]));
+        TensorAssert.Equal(new[] { 1L }, [1], Run1("ArgMax", 13, [x]));
+        TensorAssert.Equal(new[] { 0L }, [1], Run1("ArgMin", 13, [x]));
+    }
+
+    [Fact]
+    public void ReduceProdInt32Wraps() =>
+        TensorAssert.Equal(new[] { 0 }, [1], Run1("ReduceProd", 13, [V(65536, 65536)]));
+
+    [Fact]
+    public void CumSumInt64Exact()
+    {
+        long p53 = 1L << 53;
+        TensorAssert.Equal(new[] { p53, p53 + 1, p53 + 2 }, [3], Run1("CumSum", 14, [V(p53, 1L, 1L), Tensor<long>.Scalar(0)]));
+    }
+
+    [Fact]
+    public void TopKAndComparisonsInt64BeyondDoublePrecision()
+    {
+        long p53 = 1L << 53;
+        var r = Run("TopK", 11, [V(p53, p53 + 1, p53 - 1), V(1L)], 2);
+        TensorAssert.Equal(new[] { p53 + 1 }, [1], r[0]);
+        TensorAssert.Equal(new[] { 1L }, [1], r[1]);
+        TensorAssert.Equal(new[] { false, true }, [2], Run1("Equal", 13, [V(p53, p53 + 1), V(p53 + 1, p53 + 1)]));
+        TensorAssert.Equal(new[] { true, false }, [2], Run1("Greater", 13, [V(p53 + 1, p53), V(p53, p53 + 1)]));
+    }
+
+    [Fact]
+    public void HalfTypesCompare()
+    {
+        TensorAssert.Equal(new[] { true, false, false }, [3],
+            Run1("Less", 13, [V((Half)1, (Half)2, Half.NaN), V((Half)1.001, (Half)2, (Half)0)]));
+        TensorAssert.Equal(new[] { false, true }, [2],
+            Run1("Greater", 13, [V((BFloat16)1f, (BFloat16)3f), V((BFloat16)2f, (BFloat16)(-3f))]));
+    }
 }

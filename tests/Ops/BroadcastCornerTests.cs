@@ -2,16 +2,13 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.TestTensors;
 
 namespace NativeInfer.Tests.Ops;
 
 /// <summary>Broadcasting and shape corner cases: dims of size 0, rank-0 scalars, 1-D MatMul operands, empty reductions.</summary>
 public class BroadcastCornerTests
 {
-    private static Tensor<float> F(float[] data, params int[] shape) => new(data, shape);
-    private static Tensor<float> E(params int[] shape) => new(shape);
-    private static Tensor<long> L(params long[] v) => new(v, [v.Length]);
-
     [Theory]
     [InlineData(new[] { 0, 3 }, new[] { 1, 3 }, new[] { 0, 3 })]
     [InlineData(new[] { 2, 0 }, new[] { 1 }, new[] { 2, 0 })]
@@ -22,12 +19,12 @@ public class BroadcastCornerTests
     {
         foreach (var op in new[] { "Add", "Mul", "Sub", "Div", "Pow" })
         {
-            var y = Run1(op, 15, [E(a), E(b)]);
+            var y = Run1(op, 15, [F(a), F(b)]);
             Assert.Equal(expected, y.Shape);
             Assert.Equal(0, y.Length);
         }
-        Assert.Equal(expected, Run1("Greater", 13, [E(a), E(b)]).Shape);
-        Assert.Equal(expected, Run1("Where", 16, [new Tensor<bool>(a), E(b), E(b)]).Shape);
+        Assert.Equal(expected, Run1("Greater", 13, [F(a), F(b)]).Shape);
+        Assert.Equal(expected, Run1("Where", 16, [new Tensor<bool>(a), F(b), F(b)]).Shape);
     }
 
     [Fact]
@@ -61,7 +58,7 @@ public class BroadcastCornerTests
         TensorAssert.Equal([111f, 121, 112, 122], [2, 2], Run1("Sum", 13, [F([1, 2], 2, 1), F([10, 20], 2), Tensor<float>.Scalar(100)]));
 
     [Fact]
-    public void MaxWithEmptyOperand() => Assert.Equal([0, 4], Run1("Max", 13, [E(0, 4), E(4), Tensor<float>.Scalar(1)]).Shape);
+    public void MaxWithEmptyOperand() => Assert.Equal([0, 4], Run1("Max", 13, [F(0, 4), F(4), Tensor<float>.Scalar(1)]).Shape);
 
     [Fact]
     public void ExpandScalarAndExpandKeepsLargerDims()
@@ -69,7 +66,7 @@ public class BroadcastCornerTests
         TensorAssert.Equal([7f, 7, 7, 7], [2, 2], Run1("Expand", 13, [Tensor<float>.Scalar(7), L(2, 2)]));
         // Expand's shape may be smaller than the input's: the result is the broadcast of both.
         TensorAssert.Equal([1f, 2, 1, 2], [2, 2], Run1("Expand", 13, [F([1, 2, 1, 2], 2, 2), L(1, 1)]));
-        Assert.Equal([3, 0], Run1("Expand", 13, [E(3, 1), L(0)]).Shape);
+        Assert.Equal([3, 0], Run1("Expand", 13, [F(3, 1), L(0)]).Shape);
     }
 
     [Fact]
@@ -94,45 +91,45 @@ public class BroadcastCornerTests
     [Fact]
     public void MatMulWithZeroInnerDimIsZeros()
     {
-        TensorAssert.Equal([0f, 0, 0, 0, 0, 0], [2, 3], Run1("MatMul", 13, [E(2, 0), E(0, 3)]));
-        Assert.Equal([0, 4], Run1("MatMul", 13, [E(0, 3), E(3, 4)]).Shape);
-        Assert.Equal([2, 0, 4], Run1("MatMul", 13, [E(2, 0, 3), E(3, 4)]).Shape);
+        TensorAssert.Equal([0f, 0, 0, 0, 0, 0], [2, 3], Run1("MatMul", 13, [F(2, 0), F(0, 3)]));
+        Assert.Equal([0, 4], Run1("MatMul", 13, [F(0, 3), F(3, 4)]).Shape);
+        Assert.Equal([2, 0, 4], Run1("MatMul", 13, [F(2, 0, 3), F(3, 4)]).Shape);
     }
 
     [Fact]
     public void GemmWithZeroInnerDimIsBetaC() =>
-        TensorAssert.Equal([2f, 4, 2, 4], [2, 2], Run1("Gemm", 13, [E(2, 0), E(0, 2), F([1, 2], 2)], Attr.Float("beta", 2)));
+        TensorAssert.Equal([2f, 4, 2, 4], [2, 2], Run1("Gemm", 13, [F(2, 0), F(0, 2), F([1, 2], 2)], Attr.Float("beta", 2)));
 
     [Fact]
     public void ReductionsOverEmptyAxis()
     {
         // ReduceSum over a 0-length axis is 0; ReduceProd is 1; the result keeps the other dims.
-        TensorAssert.Equal([0f, 0, 0], [3], Run1("ReduceSum", 13, [E(0, 3), L(0)], Attr.Int("keepdims", 0)));
-        TensorAssert.Equal([1f, 1, 1], [1, 3], Run1("ReduceProd", 18, [E(0, 3), L(0)]));
-        Assert.Equal([0, 1], Run1("ReduceSum", 13, [E(0, 3), L(1)]).Shape);
+        TensorAssert.Equal([0f, 0, 0], [3], Run1("ReduceSum", 13, [F(0, 3), L(0)], Attr.Int("keepdims", 0)));
+        TensorAssert.Equal([1f, 1, 1], [1, 3], Run1("ReduceProd", 18, [F(0, 3), L(0)]));
+        Assert.Equal([0, 1], Run1("ReduceSum", 13, [F(0, 3), L(1)]).Shape);
     }
 
     [Fact]
     public void ConcatSkipsEmptyOperands() =>
-        TensorAssert.Equal([1f, 2, 3, 4, 5, 6], [2, 3], Run1("Concat", 13, [E(0, 3), F([1, 2, 3, 4, 5, 6], 2, 3), E(0, 3)], Attr.Int("axis", 0)));
+        TensorAssert.Equal([1f, 2, 3, 4, 5, 6], [2, 3], Run1("Concat", 13, [F(0, 3), F([1, 2, 3, 4, 5, 6], 2, 3), F(0, 3)], Attr.Int("axis", 0)));
 
     [Fact]
     public void ShapeOpsOnScalarsAndEmpties()
     {
         TensorAssert.Equal(Array.Empty<long>(), [0], Run1("Shape", 13, [Tensor<float>.Scalar(1)]));
-        TensorAssert.Equal(new[] { 0L, 3 }, [2], Run1("Shape", 13, [E(0, 3)]));
-        TensorAssert.Equal(new[] { 0L }, [], Run1("Size", 13, [E(4, 0)]));
+        TensorAssert.Equal(new[] { 0L, 3 }, [2], Run1("Shape", 13, [F(0, 3)]));
+        TensorAssert.Equal(new[] { 0L }, [], Run1("Size", 13, [F(4, 0)]));
         TensorAssert.Equal([5f], [1, 1], Run1("Reshape", 14, [Tensor<float>.Scalar(5), L(1, 1)]));
         TensorAssert.Equal([5f], [], Run1("Reshape", 14, [F([5], 1, 1), L()]));
-        Assert.Equal([0, 3], Run1("Reshape", 14, [E(0, 3), L(0, 3)], Attr.Int("allowzero", 1)).Shape);
-        Assert.Equal([2, 0], Run1("Reshape", 14, [E(0, 2), L(2, 0)], Attr.Int("allowzero", 1)).Shape);
-        Assert.Equal([0, 2], Run1("Reshape", 14, [E(0, 2), L(0, 2)]).Shape);
+        Assert.Equal([0, 3], Run1("Reshape", 14, [F(0, 3), L(0, 3)], Attr.Int("allowzero", 1)).Shape);
+        Assert.Equal([2, 0], Run1("Reshape", 14, [F(0, 2), L(2, 0)], Attr.Int("allowzero", 1)).Shape);
+        Assert.Equal([0, 2], Run1("Reshape", 14, [F(0, 2), L(0, 2)]).Shape);
     }
 
     [Fact]
     public void TransposeAndSliceOfEmpty()
     {
-        Assert.Equal([3, 0], Run1("Transpose", 13, [E(0, 3)]).Shape);
+        Assert.Equal([3, 0], Run1("Transpose", 13, [F(0, 3)]).Shape);
         Assert.Equal([0, 3], Run1("Slice", 13, [F([1, 2, 3, 4, 5, 6], 2, 3), L(1), L(1), L(0)]).Shape);
         Assert.Equal([0], Run1("Gather", 13, [F([1, 2, 3], 3), new Tensor<long>([0])]).Shape);
     }

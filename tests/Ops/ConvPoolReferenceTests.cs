@@ -3,6 +3,7 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.SpatialIndex;
 
 namespace NativeInfer.Tests.Ops;
 
@@ -35,25 +36,6 @@ public class ConvPoolReferenceTests
         g.In.Select((n, d) => (n + g.Pb[d] + g.Pe[d] - ((g.K[d] - 1) * g.D[d] + 1)) / g.S[d] + 1).ToArray();
 
     private static int Count(int[] s) => s.Aggregate(1, (a, b) => a * b);
-
-    private static int[] Unravel(int index, int[] size)
-    {
-        var c = new int[size.Length];
-        for (int d = size.Length - 1; d >= 0; d--) { c[d] = index % size[d]; index /= size[d]; }
-        return c;
-    }
-
-    /// <summary>Row-major offset of <paramref name="c"/> in <paramref name="size"/>, or -1 when outside.</summary>
-    private static int Offset(int[] c, int[] size)
-    {
-        int off = 0;
-        for (int d = 0; d < size.Length; d++)
-        {
-            if (c[d] < 0 || c[d] >= size[d]) return -1;
-            off = off * size[d] + c[d];
-        }
-        return off;
-    }
 
     private static float[] Ints(Random rng, int n, int range = 3) => Enumerable.Range(0, n).Select(_ => (float)rng.Next(-range, range + 1)).ToArray();
 
@@ -249,10 +231,7 @@ public class ConvPoolReferenceTests
                     int at = p * outCount + o;
                     emptyWindow |= valid == 0;
                     eMax[at] = best < 0 ? float.NaN : x[p * inCount + best];
-                    var bxy = Unravel(Math.Max(best, 0), g.In);
-                    int cm = 0;
-                    for (int d = rank - 1; d >= 0; d--) cm = cm * g.In[d] + bxy[d];
-                    eIdx[at] = (long)p * inCount + (columnMajor ? cm : best);
+                    eIdx[at] = (long)p * inCount + (columnMajor ? ColumnMajor(Math.Max(best, 0), g.In) : best);
                     eAvg[at] = (float)(sum / (countPad ? padded : valid));
                 }
             if (emptyWindow) { tested--; continue; }

@@ -3,6 +3,7 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.TestTensors;
 
 namespace NativeInfer.Tests.Ops;
 
@@ -95,7 +96,6 @@ public class DataMovementDtypeTests
         _ => a.GetDouble(i) == b.GetDouble(j),
     };
 
-    private static Tensor<long> L(params long[] v) => new(v, [v.Length]);
 
     [Theory, MemberData(nameof(Types))]
     public void Transpose(DataType t)

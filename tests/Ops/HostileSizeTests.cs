@@ -6,6 +6,7 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.TestTensors;
 
 namespace NativeInfer.Tests.Ops;
 
@@ -19,8 +20,6 @@ public class HostileSizeTests
 {
     private const long Limit = 1 << 20;
 
-    private static Tensor<long> L(params long[] v) => new(v, [v.Length]);
-    private static Tensor<float> F(float[] data, params int[] shape) => new(data, shape);
 
     private static void RefusedUnderLimit(string op, int opset, object?[] inputs, int outputs = 1, params AttributeProto[] attributes)
     {

@@ -3,15 +3,13 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.TestTensors;
 
 namespace NativeInfer.Tests.Ops;
 
 /// <summary>Further bad inputs (normalization, quantization, recurrent, indexing ops) and bad attributes known at load.</summary>
 public class MoreErrorTests
 {
-    private static Tensor<float> F(params int[] shape) => new(shape);
-    private static Tensor<long> L(params long[] v) => new(v, [v.Length]);
-
     // ---- Run-time
 
     [Fact]

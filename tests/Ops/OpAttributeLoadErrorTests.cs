@@ -3,6 +3,7 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.TestTensors;
 
 namespace NativeInfer.Tests.Ops;
 
@@ -12,8 +13,6 @@ namespace NativeInfer.Tests.Ops;
 /// </summary>
 public class OpAttributeLoadErrorTests
 {
-    private static Tensor<float> F(params int[] shape) => new(shape);
-
     private static void Refused(string op, int opset, object?[] inputs, int outputs, params Onnx.Proto.AttributeProto[] attributes)
     {
         var e = LoadFails(op, opset, inputs, outputs, attributes);

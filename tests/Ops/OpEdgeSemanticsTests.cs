@@ -2,17 +2,13 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.TestTensors;
 
 namespace NativeInfer.Tests.Ops;
 
 /// <summary>Spec details the conformance suite samples thinly: negative indices, ties, NaN handling, rounding, modes.</summary>
 public class OpEdgeSemanticsTests
 {
-    private static Tensor<float> F(float[] data, params int[] shape) => new(data, shape);
-    private static Tensor<float> F1(params float[] data) => new(data, [data.Length]);
-    private static Tensor<long> L(params long[] v) => new(v, [v.Length]);
-    private static Tensor<long> L2(long[] v, params int[] shape) => new(v, shape);
-
     [Fact]
     public void GatherNegativeAndInt32Indices()
     {

@@ -2,6 +2,7 @@ using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
 using static NativeInfer.Tests.Support.OpHarness;
+using static NativeInfer.Tests.Support.TestTensors;
 
 namespace NativeInfer.Tests.Ops;
 
@@ -11,9 +12,6 @@ namespace NativeInfer.Tests.Ops;
 /// </summary>
 public class OpsetVersionTests
 {
-    private static Tensor<float> F(float[] data, params int[] shape) => new(data, shape);
-    private static Tensor<long> L(params long[] data) => new(data, [data.Length]);
-
     // ---- Softmax: before 13 the input is flattened to 2-D at axis; from 13 one axis is normalized.
 
     private static readonly float[] Cube = [1, 2, 3, 4, -1, 0, 0.5f, 2];
