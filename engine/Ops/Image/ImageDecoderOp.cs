@@ -1,3 +1,4 @@
+using NativeInfer.IR;
 using NativeInfer.Ops.Image.Codecs;
 using NativeInfer.Tensors;
 
@@ -26,6 +27,9 @@ internal sealed class ImageDecoderOp : TensorOp
             var other => throw new NotSupportedException($"ImageDecoder: pixel_format '{other}' is not supported (RGB, BGR or Grayscale)."),
         };
     }
+
+    public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
+        [TypeInfo.Tensor(DataType.UInt8, [Dim.Unknown, Dim.Unknown, Dim.Known(_format == PixelFormat.Grayscale ? 1 : 3)])];
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
