@@ -192,6 +192,24 @@ public class ImageCodecTests
         Assert.Equal("f44f301fe3de8a8790e83a1060be02ca639eda443ff4074beeb0fd1f38ef8eda", Convert.ToHexStringLower(SHA256.HashData(img.Pixels)));
     }
 
+    [Theory]
+    [InlineData("UklGRmoAAABXRUJQVlA4TF4AAAAvDIACAJkyRPQ/NhHR/4CCtm0Ysxh/rN2DMBNMI0lWLeq5qedI02dK4kXw9OefAsYE0CvWRcD6D7VAArBPeBIADDRkAACKBk8GACzwB5IEABTMAJEUXAC4AcsMwMQN", 13, 11)]
+    [InlineData("UklGRjQAAABXRUJQVlA4TCgAAAAvCMAAABcgEEjaH3qN+RcQFPk/2vwHXwrIBCxzSKHeyiyi/yG55ZMA", 9, 4)]
+    public void WebPLosslessIsExact(string base64, int w, int h)
+    {
+        // cwebp -lossless of the test pattern (13×11) and of a 3-colour image (9×4, colour-indexed).
+        var img = ImageCodecs.Decode(Convert.FromBase64String(base64));
+        Assert.Equal((w, h, 3), (img.Width, img.Height, img.Channels));
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                byte[] expected = w == 13
+                    ? [(byte)(x * 19), (byte)(y * 23), (byte)(x * y * 7 + 40)]
+                    : (x + 2 * y) % 3 == 0 ? [255, 0, 0] : (x + 2 * y) % 3 == 1 ? [0, 255, 0] : [0, 0, 255];
+                Assert.Equal(expected, img.Pixels.AsSpan((y * w + x) * 3, 3).ToArray());
+            }
+    }
+
     [Fact]
     public void TruncatedFilesThrowClearErrors()
     {

@@ -6,7 +6,7 @@ namespace NativeInfer.Ops.Image;
 
 /// <summary>
 /// ImageDecoder (opset 20): decodes a 1-D uint8 tensor holding an encoded image file (BMP, JPEG, JPEG 2000, PNG, PNM,
-/// TIFF, lossy WebP) into a uint8 tensor [H, W, C] with C = 3 for pixel_format RGB or BGR and C = 1 for Grayscale. Colour images
+/// TIFF, WebP) into a uint8 tensor [H, W, C] with C = 3 for pixel_format RGB or BGR and C = 1 for Grayscale. Colour images
 /// convert to gray with ITU-R 601 luma weights, gray images to colour by replication; alpha is dropped. Pixel values
 /// match the reference decoder (Pillow with libjpeg-turbo, OpenJPEG and libwebp). A corrupt, truncated or oversized stream throws
 /// <see cref="ImageDecodeException"/> (or <see cref="TensorSizeException"/>) before anything large is allocated.

@@ -3,9 +3,9 @@ using static NativeInfer.Ops.Image.Codecs.ImageBytes;
 namespace NativeInfer.Ops.Image.Codecs.WebP;
 
 /// <summary>
-/// WebP (RIFF container) with a lossy VP8 image, simple or extended format; an alpha channel is ignored. Colour
+/// WebP (RIFF container), simple or extended format, lossy (VP8) or lossless (VP8L); alpha is dropped. Lossy colour
 /// conversion matches libwebp's default decoding: "fancy" bilinear chroma upsampling and 14-bit fixed-point
-/// BT.601 YUV→RGB. Lossless (VP8L) and animated files are not supported.
+/// BT.601 YUV→RGB. Animated files are not supported.
 /// </summary>
 internal static class WebPDecoder
 {
@@ -29,7 +29,7 @@ internal static class WebPDecoder
                 var vp8 = Vp8Decoder.Decode(bytes, (int)pos + 8, (int)size);
                 return ToRgb(vp8);
             }
-            if (fourcc.SequenceEqual("VP8L"u8)) throw new NotSupportedException($"{Format}: lossless (VP8L) images are not supported.");
+            if (fourcc.SequenceEqual("VP8L"u8)) return Vp8LDecoder.Decode(bytes, (int)pos + 8, (int)size);
             if (fourcc.SequenceEqual("ANIM"u8)) throw new NotSupportedException($"{Format}: animated images are not supported.");
             pos += 8 + size + (size & 1);
         }
