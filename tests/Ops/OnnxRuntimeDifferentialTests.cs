@@ -384,4 +384,97 @@ public class OnnxRuntimeDifferentialTests(Xunit.Abstractions.ITestOutputHelper o
         }
         Check(Cases());
     }
+
+    [Fact]
+    public void GridSample()
+    {
+        var rng = new Random(12);
+        IEnumerable<Case> Cases()
+        {
+            foreach (var mode in new[] { "bilinear", "nearest", "bicubic" })
+                foreach (var padding in new[] { "zeros", "border", "reflection" })
+                    for (int n = 0; n < 6; n++)
+                    {
+                        // bicubic + border: the ONNX reference clamps an out-of-range sample location to the border
+                        // before taking the 4×4 taps; ONNX Runtime (like PyTorch) keeps the location and clamps each
+                        // tap, so the references disagree there.
+                        if (mode == "bicubic" && padding == "border") continue;
+                        int h = rng.Next(1, 5), w = rng.Next(1, 5), gh = rng.Next(1, 4), gw = rng.Next(1, 4);
+                        // Grid points reach outside [-1, 1] so every padding mode matters; nearest avoids exact .5 ties.
+                        var grid = Data(rng, [1, gh, gw, 2], -1.6, 1.6);
+                        if (mode == "nearest")
+                            for (int i = 0; i < grid.Length; i++) grid[i] = (float)Math.Round(grid[i] * 7 + 0.013, 0) / 7;
+                        yield return new Case("GridSample", 16, [Data(rng, [1, 2, h, w]), grid],
+                            A(Attr.Str("mode", mode), Attr.Str("padding_mode", padding), Attr.Int("align_corners", n % 2)), [DataType.Float]);
+                    }
+        }
+        Check(Cases());
+    }
+
+    [Fact]
+    public void TopK()
+    {
+        var rng = new Random(13);
+        IEnumerable<Case> Cases()
+        {
+            for (int n = 0; n < 60; n++)
+            {
+                var shape = RandomShape(rng, 3, allowZero: false);
+                if (shape.Length == 0) shape = [4];
+                int axis = rng.Next(-shape.Length, shape.Length);
+                int dim = shape[axis < 0 ? axis + shape.Length : axis];
+                var x = new Tensor<float>(shape);
+                for (int i = 0; i < x.Length; i++) x[i] = rng.Next(0, 4); // ties: lower index first in both
+                yield return new Case("TopK", 11, [x, L([rng.Next(0, dim + 1)])],
+                    A(Attr.Int("axis", axis), Attr.Int("largest", rng.Next(2))), [DataType.Float, DataType.Int64]);
+            }
+        }
+        Check(Cases());
+    }
+
+    [Fact]
+    public void Einsum()
+    {
+        var rng = new Random(14);
+        (string Eq, int[][] Shapes)[] forms =
+        [
+            ("ij,jk->ik", [[2, 3], [3, 4]]), ("bij,bjk->bik", [[2, 2, 3], [2, 3, 2]]), ("ij->ji", [[3, 2]]),
+            ("ii->i", [[3, 3]]), ("ii", [[3, 3]]), ("ij,ij->ij", [[2, 3], [2, 3]]), ("i,j->ij", [[3], [4]]),
+            ("ijk->kji", [[2, 3, 4]]), ("...ij,...jk->...ik", [[2, 2, 3], [2, 3, 2]]), ("bhid,bhjd->bhij", [[1, 2, 3, 4], [1, 2, 2, 4]]),
+            ("ij,jk,kl->il", [[2, 3], [3, 2], [2, 2]]), ("i,i->", [[5], [5]]), ("ijk,ikl->jl", [[2, 3, 2], [2, 2, 3]]),
+        ];
+        IEnumerable<Case> Cases()
+        {
+            foreach (var (eq, shapes) in forms)
+                for (int n = 0; n < 2; n++)
+                    yield return new Case("Einsum", 12, shapes.Select(s => (object?)Data(rng, s)).ToArray(), A(Attr.Str("equation", eq)), [DataType.Float]);
+        }
+        Check(Cases());
+    }
+
+    [Fact]
+    public void QuantizeDequantizePerAxis()
+    {
+        var rng = new Random(15);
+        IEnumerable<Case> Cases()
+        {
+            for (int n = 0; n < 30; n++)
+            {
+                var shape = new[] { rng.Next(1, 4), rng.Next(1, 4), rng.Next(1, 4) };
+                int axis = rng.Next(-3, 3);
+                int c = shape[axis < 0 ? axis + 3 : axis];
+                var scale = Data(rng, [c], 0.01, 0.2);
+                bool signed = n % 2 == 0;
+                Tensor zp = signed ? new Tensor<sbyte>(Enumerable.Range(0, c).Select(_ => (sbyte)rng.Next(-20, 20)).ToArray(), [c])
+                                   : new Tensor<byte>(Enumerable.Range(0, c).Select(_ => (byte)rng.Next(0, 255)).ToArray(), [c]);
+                // Values land on and between quantization steps, beyond the range too (saturation).
+                yield return new Case("QuantizeLinear", 13, [Data(rng, shape, -40, 40), new Const(scale), new Const(zp)],
+                    A(Attr.Int("axis", axis)), [signed ? DataType.Int8 : DataType.UInt8]);
+                var q = signed ? (Tensor)new Tensor<sbyte>(Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(_ => (sbyte)rng.Next(-128, 128)).ToArray(), shape)
+                               : new Tensor<byte>(Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(_ => (byte)rng.Next(0, 256)).ToArray(), shape);
+                yield return new Case("DequantizeLinear", 13, [new Const(q), new Const(scale), new Const(zp)], A(Attr.Int("axis", axis)), [DataType.Float]);
+            }
+        }
+        Check(Cases());
+    }
 }

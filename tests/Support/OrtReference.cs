@@ -30,6 +30,8 @@ internal static class OrtReference
                 DenseTensor<float> f => (f.Dimensions.ToArray(), f.ToArray().Select(v => (double)v).ToArray()),
                 DenseTensor<long> l => (l.Dimensions.ToArray(), l.ToArray().Select(v => (double)v).ToArray()),
                 DenseTensor<bool> b => (b.Dimensions.ToArray(), b.ToArray().Select(v => v ? 1.0 : 0.0).ToArray()),
+                DenseTensor<byte> u8 => (u8.Dimensions.ToArray(), u8.ToArray().Select(v => (double)v).ToArray()),
+                DenseTensor<sbyte> i8 => (i8.Dimensions.ToArray(), i8.ToArray().Select(v => (double)v).ToArray()),
                 _ => throw new NotSupportedException($"ONNX Runtime output of type {r.Value?.GetType().Name}."),
             }).ToArray();
         }
