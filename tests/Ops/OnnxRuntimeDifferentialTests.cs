@@ -477,4 +477,39 @@ public class OnnxRuntimeDifferentialTests(Xunit.Abstractions.ITestOutputHelper o
         }
         Check(Cases());
     }
+
+    [Fact]
+    public void RecurrentLayers()
+    {
+        var rng = new Random(16);
+        IEnumerable<Case> Cases()
+        {
+            foreach (var op in new[] { "RNN", "GRU", "LSTM" })
+                for (int n = 0; n < 12; n++)
+                {
+                    int gates = op == "LSTM" ? 4 : op == "GRU" ? 3 : 1;
+                    int seq = rng.Next(1, 5), batch = rng.Next(1, 4), input = rng.Next(1, 4), hidden = rng.Next(1, 4);
+                    string direction = new[] { "forward", "reverse", "bidirectional" }[n % 3];
+                    int dirs = direction == "bidirectional" ? 2 : 1;
+                    var lens = new Tensor<int>(Enumerable.Range(0, batch).Select(_ => rng.Next(1, seq + 1)).ToArray(), [batch]);
+                    var inputs = new List<object?>
+                    {
+                        Data(rng, [seq, batch, input], -1, 1), Data(rng, [dirs, gates * hidden, input], -1, 1),
+                        Data(rng, [dirs, gates * hidden, hidden], -1, 1), Data(rng, [dirs, 2 * gates * hidden], -1, 1),
+                        n % 2 == 0 ? lens : null, n % 4 < 2 ? Data(rng, [dirs, batch, hidden], -1, 1) : null,
+                    };
+                    if (op == "LSTM")
+                    {
+                        inputs.Add(n % 4 < 2 ? Data(rng, [dirs, batch, hidden], -1, 1) : null);
+                        inputs.Add(n % 3 == 1 ? Data(rng, [dirs, 3 * hidden], -1, 1) : null);
+                    }
+                    var attrs = new List<AttributeProto> { Attr.Int("hidden_size", hidden), Attr.Str("direction", direction) };
+                    if (n % 5 == 3) attrs.Add(Attr.Float("clip", 0.5f));
+                    if (op == "GRU" && n % 2 == 1) attrs.Add(Attr.Int("linear_before_reset", 1));
+                    DataType[] outs = op == "LSTM" ? [DataType.Float, DataType.Float, DataType.Float] : [DataType.Float, DataType.Float];
+                    yield return new Case(op, 14, [.. inputs], [.. attrs], outs);
+                }
+        }
+        Check(Cases());
+    }
 }

@@ -7,7 +7,7 @@ using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace NativeInfer.Tests.Support;
 
-/// <summary>Runs a model in ONNX Runtime (an independent reference) on float32 / int64 / bool feeds.</summary>
+/// <summary>Runs a model in ONNX Runtime (an independent reference) on float32 / int32 / int64 / bool feeds.</summary>
 internal static class OrtReference
 {
     /// <summary>The outputs as (shape, values as double), or null when ONNX Runtime refuses the model or the inputs.</summary>
@@ -21,8 +21,9 @@ internal static class OrtReference
             {
                 NativeInfer.Tensors.Tensor<float> f => NamedOnnxValue.CreateFromTensor(kv.Key, new DenseTensor<float>(f.ToArray(), f.Shape)),
                 NativeInfer.Tensors.Tensor<long> l => NamedOnnxValue.CreateFromTensor(kv.Key, new DenseTensor<long>(l.ToArray(), l.Shape)),
+                NativeInfer.Tensors.Tensor<int> i => NamedOnnxValue.CreateFromTensor(kv.Key, new DenseTensor<int>(i.ToArray(), i.Shape)),
                 NativeInfer.Tensors.Tensor<bool> b => NamedOnnxValue.CreateFromTensor(kv.Key, new DenseTensor<bool>(b.ToArray(), b.Shape)),
-                _ => throw new ArgumentException($"Feed '{kv.Key}' is not float32 or int64."),
+                _ => throw new ArgumentException($"Feed '{kv.Key}' is not float32, int32, int64 or bool."),
             }).ToList();
             using var results = session.Run(inputs);
             return results.Select(r => r.Value switch
