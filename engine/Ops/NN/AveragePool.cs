@@ -10,7 +10,7 @@ namespace NativeInfer.Ops.NN;
 internal sealed class AveragePool(ConvAttributes attrs, bool countIncludePad) : TensorOp
 {
     public static AveragePool Create(OpBuildContext ctx) =>
-        new(new ConvAttributes(ctx.Attributes, allowCeil: true), ctx.Attributes.Int("count_include_pad", 0) != 0);
+        new(ConvAttributes.ForPool(ctx.Attributes), ctx.Attributes.Int("count_include_pad", 0) != 0);
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs) =>
         [PoolDriver.Run("AveragePool", inputs.Req(0), attrs, new PoolDriver.Options(PoolKind.Average, countIncludePad), false).Y];

@@ -16,6 +16,13 @@ internal sealed record WindowGeometry(SpatialGeometry Geometry, int[] PadEnd);
 /// </summary>
 internal sealed class ConvAttributes
 {
+    /// <summary>The window attributes of a pooling op, which must name its kernel_shape.</summary>
+    public static ConvAttributes ForPool(Attributes a)
+    {
+        if (a.Ints("kernel_shape") is null) throw new NotSupportedException("kernel_shape is required.");
+        return new ConvAttributes(a, allowCeil: true);
+    }
+
     public ConvAttributes(Attributes a, bool allowCeil = false)
     {
         AutoPad = ParseAutoPad(a.String("auto_pad", "NOTSET"));

@@ -15,7 +15,7 @@ internal sealed class LpPool(ConvAttributes attrs, double p) : TensorOp
             ? v.Value switch { long l => l, float f => f, _ => throw new NotSupportedException("LpPool p must be a number.") }
             : 2;
         if (!(p > 0)) throw new NotSupportedException($"LpPool p must be positive, got {p}.");
-        return new LpPool(new ConvAttributes(ctx.Attributes, allowCeil: true), p);
+        return new LpPool(ConvAttributes.ForPool(ctx.Attributes), p);
     }
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs) =>

@@ -14,7 +14,7 @@ internal sealed class MaxPool(ConvAttributes attrs, bool columnMajor) : TensorOp
     {
         long order = ctx.Attributes.Int("storage_order", 0);
         if (order is not (0 or 1)) throw new NotSupportedException($"MaxPool storage_order {order} is not supported.");
-        return new MaxPool(new ConvAttributes(ctx.Attributes, allowCeil: true), order == 1);
+        return new MaxPool(ConvAttributes.ForPool(ctx.Attributes), order == 1);
     }
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)

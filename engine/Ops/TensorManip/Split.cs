@@ -10,10 +10,15 @@ namespace NativeInfer.Ops.TensorManip;
 /// </summary>
 internal sealed class Split(long axis, long[]? splitAttribute, long numOutputs) : TensorOp
 {
-    public static Split Create(OpBuildContext ctx) => new(
-        ctx.Attributes.Int("axis", 0),
-        ctx.Opset < 13 ? ctx.Attributes.Ints("split") : null,
-        ctx.Opset >= 18 ? ctx.Attributes.Int("num_outputs", 0) : 0);
+    public static Split Create(OpBuildContext ctx)
+    {
+        long numOutputs = ctx.Opset >= 18 ? ctx.Attributes.Int("num_outputs", 0) : 0;
+        if (numOutputs > 0 && numOutputs != ctx.OutputCount)
+            throw new NotSupportedException($"Split num_outputs is {numOutputs} but the node has {ctx.OutputCount} outputs.");
+        if (numOutputs > 0 && ctx.HasInput(1))
+            throw new NotSupportedException("Split takes either the split input or num_outputs, not both.");
+        return new(ctx.Attributes.Int("axis", 0), ctx.Opset < 13 ? ctx.Attributes.Ints("split") : null, numOutputs);
+    }
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

@@ -5,7 +5,13 @@ namespace NativeInfer.Ops.TensorManip;
 /// <summary>Transpose: output dim i is input dim perm[i]; perm defaults to reversing the axes.</summary>
 internal sealed class Transpose(long[]? perm) : TensorOp
 {
-    public static Transpose Create(OpBuildContext ctx) => new(ctx.Attributes.Ints("perm"));
+    public static Transpose Create(OpBuildContext ctx)
+    {
+        var perm = ctx.Attributes.Ints("perm");
+        if (perm is not null && !perm.Order().SequenceEqual(Enumerable.Range(0, perm.Length).Select(i => (long)i)))
+            throw new NotSupportedException($"Transpose perm [{string.Join(",", perm)}] is not a permutation of 0..{perm.Length - 1}.");
+        return new(perm);
+    }
 
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
