@@ -5,5 +5,6 @@ internal static class ImageOps
 {
     public static void Register(OpRegistry r)
     {
+        r.Register("ImageDecoder", 20, ctx => new ImageDecoderOp(ctx));
     }
 }
