@@ -39,6 +39,18 @@ public class ImageCodecTests
     }
 
     [Fact]
+    public void BmpRle8()
+    {
+        // Bottom row: a run of four 1s, end of line; top row: a 3-pixel literal (2, 3, 0) padded to a word, a run of one 1,
+        // end of bitmap.
+        byte[] palette = [0, 0, 0, 10, 10, 10, 20, 20, 20, 30, 30, 30];
+        var img = ImageCodecs.Decode(BmpPalette(palette, 4, 2, [4, 1, 0, 0, 0, 3, 2, 3, 0, 0, 1, 1, 0, 1]));
+        Assert.Equal(new byte[] { 20, 20, 20, 30, 30, 30, 0, 0, 0, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10 }, img.Pixels);
+        var truncated = BmpPalette(palette, 4, 2, [4, 1, 0, 0, 2, 3]);
+        Assert.Throws<ImageDecodeException>(() => ImageCodecs.Decode(truncated));
+    }
+
+    [Fact]
     public void PnmRawAndPlain()
     {
         var rgb = Pattern(3, 2);

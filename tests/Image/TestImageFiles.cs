@@ -48,11 +48,16 @@ internal static class TestImageFiles
         return f;
     }
 
-    /// <summary>An 8-bit palette BMP whose pixel (x, y) has index (x + y) % palette size.</summary>
-    public static byte[] BmpPalette(byte[] paletteRgb, int w, int h)
+    /// <summary>An 8-bit palette BMP whose pixel (x, y) has index (x + y) % palette size, or the given RLE8 data.</summary>
+    public static byte[] BmpPalette(byte[] paletteRgb, int w, int h, byte[]? rle8 = null)
     {
         int colors = paletteRgb.Length / 3, stride = (w + 3) & ~3, offset = 54 + 4 * colors;
-        var f = new byte[offset + stride * h];
+        var f = new byte[offset + (rle8?.Length ?? stride * h)];
+        if (rle8 is not null)
+        {
+            rle8.CopyTo(f, offset);
+            BinaryPrimitives.WriteInt32LittleEndian(f.AsSpan(30), 1);
+        }
         f[0] = (byte)'B'; f[1] = (byte)'M';
         BinaryPrimitives.WriteInt32LittleEndian(f.AsSpan(10), offset);
         BinaryPrimitives.WriteInt32LittleEndian(f.AsSpan(14), 40);
@@ -65,8 +70,9 @@ internal static class TestImageFiles
         {
             f[54 + 4 * i] = paletteRgb[3 * i + 2]; f[55 + 4 * i] = paletteRgb[3 * i + 1]; f[56 + 4 * i] = paletteRgb[3 * i];
         }
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) f[offset + (h - 1 - y) * stride + x] = (byte)((x + y) % colors);
+        if (rle8 is null)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) f[offset + (h - 1 - y) * stride + x] = (byte)((x + y) % colors);
         return f;
     }
 

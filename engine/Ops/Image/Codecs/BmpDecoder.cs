@@ -49,7 +49,7 @@ internal static class BmpDecoder
             {
                 if (compression == 1 != (bpp == 8) || compression == 2 != (bpp == 4))
                     throw new ImageDecodeException($"{Format}: RLE{(compression == 1 ? 8 : 4)} with {bpp} bits per pixel.");
-                DecodeRle(d[(int)Math.Min(pixelOffset, (uint)d.Length)..], img, palette, bpp, topDown);
+                DecodeRle(d, pixelOffset, img, palette, bpp, topDown);
             }
             else if (compression == 0) DecodeIndexed(d, pixelOffset, img, palette, bpp, topDown);
             else throw new NotSupportedException($"{Format}: compression {compression} with a palette is not supported.");
@@ -140,47 +140,67 @@ internal static class BmpDecoder
         }
     }
 
-    /// <summary>RLE8/RLE4: runs and literal groups of palette indices; pixels never written keep index 0.</summary>
-    private static void DecodeRle(ReadOnlySpan<byte> src, DecodedImage img, byte[] palette, int bpp, bool topDown)
+    /// <summary>
+    /// RLE8/RLE4 as the reference decoder reads them: palette indices accumulate in one linear buffer (bottom row first)
+    /// where an end-of-line pads the row with index 0, a delta skips (dx + dy·width) pixels, a run is clipped to the row,
+    /// and an RLE4 literal of n pixels carries ⌊n/2⌋ bytes. The image must be complete when the data ends.
+    /// </summary>
+    private static void DecodeRle(ReadOnlySpan<byte> file, long dataStart, DecodedImage img, byte[] palette, int bpp, bool topDown)
     {
-        long x = 0, row = 0;
-        int i = 0;
+        long size = (long)img.Width * img.Height;
+        var indices = DecodedImage.Buffer(size, Format);
+        long n = 0, x = 0;
+        long i = dataStart;
         void Put(int index)
         {
-            if (x < img.Width && row < img.Height)
-                palette.AsSpan(3 * index, 3).CopyTo(Row(img, row, topDown).Slice((int)(3 * x), 3));
-            x++;
+            if (n < size) indices[n] = (byte)index;
+            n++;
         }
-        for (long p = 0; p < img.Width * img.Height; p++) palette.AsSpan(0, 3).CopyTo(img.Pixels.AsSpan((int)(3 * p), 3));
-        while (row < img.Height)
+        while (n < size && i + 2 <= file.Length)
         {
-            if (i + 2 > src.Length) break;  // a missing end-of-bitmap marker leaves the rest at index 0
-            int count = src[i], value = src[i + 1];
+            int count = file[(int)i], value = file[(int)i + 1];
             i += 2;
             if (count > 0)
             {
-                for (int k = 0; k < count; k++)
-                    Put(bpp == 8 ? value : (k & 1) == 0 ? value >> 4 : value & 15);
+                count = (int)Math.Min(count, Math.Max(0, img.Width - x));
+                for (int k = 0; k < count; k++) Put(bpp == 8 ? value : (k & 1) == 0 ? value >> 4 : value & 15);
+                x += count;
                 continue;
             }
-            switch (value)
+            if (value == 0)
             {
-                case 0: x = 0; row++; break;
-                case 1: return;
-                case 2:
-                    if (i + 2 > src.Length) return;
-                    x += src[i];
-                    row += src[i + 1];
-                    i += 2;
-                    break;
-                default:
-                    int literalBytes = bpp == 8 ? value : (value + 1) / 2;
-                    if (i + literalBytes > src.Length) throw new ImageDecodeException($"{Format}: RLE data is truncated.");
-                    for (int k = 0; k < value; k++)
-                        Put(bpp == 8 ? src[i + k] : (k & 1) == 0 ? src[i + k / 2] >> 4 : src[i + k / 2] & 15);
-                    i += (literalBytes + 1) & ~1;
-                    break;
+                while (n % img.Width != 0) Put(0);
+                x = 0;
             }
+            else if (value == 1) break;
+            else if (value == 2)
+            {
+                if (i + 2 > file.Length) break;
+                long skip = file[(int)i] + (long)file[(int)i + 1] * img.Width;
+                i += 2;
+                n = Math.Min(n + skip, size); // skipped pixels keep index 0
+                x = n % img.Width;
+            }
+            else
+            {
+                int bytes = bpp == 8 ? value : value / 2;
+                if (i + bytes > file.Length) break;
+                for (int k = 0; k < bytes; k++)
+                {
+                    int b = file[(int)(i + k)];
+                    if (bpp == 8) Put(b);
+                    else { Put(b >> 4); Put(b & 15); }
+                }
+                i += bytes;
+                x += value;
+                if ((i & 1) != 0) i++; // literal groups end on a 16-bit boundary of the file
+            }
+        }
+        if (n < size) throw new ImageDecodeException($"{Format}: RLE data ends before the image is complete (truncated file).");
+        for (long p = 0; p < size; p++)
+        {
+            var row = Row(img, p / img.Width, topDown);
+            palette.AsSpan(3 * indices[p], 3).CopyTo(row.Slice((int)(3 * (p % img.Width)), 3));
         }
     }
 }

@@ -29,20 +29,19 @@ internal static class J2kPacketReader
         int maxRes = comps.Max(c => c.Resolutions.Length);
         switch (progression)
         {
-            case 0: // LRCP
-                for (int l = 0; l < layers; l++)
-                    for (int r = 0; r < maxRes; r++)
+            case 0 or 1: // LRCP or RLCP: layer and resolution loops, outermost first
+            {
+                int outer = progression == 0 ? layers : maxRes, inner = progression == 0 ? maxRes : layers;
+                for (int a = 0; a < outer; a++)
+                    for (int b = 0; b < inner; b++)
+                    {
+                        int l = progression == 0 ? a : b, r = progression == 0 ? b : a;
                         for (int c = 0; c < comps.Length; c++)
                             if (r < comps[c].Resolutions.Length)
                                 for (int p = 0; p < comps[c].Resolutions[r].Precincts.Length; p++) yield return new(l, r, c, p);
+                    }
                 break;
-            case 1: // RLCP
-                for (int r = 0; r < maxRes; r++)
-                    for (int l = 0; l < layers; l++)
-                        for (int c = 0; c < comps.Length; c++)
-                            if (r < comps[c].Resolutions.Length)
-                                for (int p = 0; p < comps[c].Resolutions[r].Precincts.Length; p++) yield return new(l, r, c, p);
-                break;
+            }
             case 2 or 3 or 4:
                 // Position-driven orders: each precinct is visited where its top-left corner falls on the reference grid.
                 var items = new List<(long R, long Y, long X, long C, int Res, int Comp, int P)>();

@@ -10,58 +10,30 @@ internal static class J2kWavelet
         Delta = 0.443506852043971f, K = 1.230174105f, TwoInvK = 1.625732422f;
 
     /// <summary>Reversible: integer samples of the full-resolution tile-component, row-major.</summary>
-    public static int[] Reconstruct53(J2kTileComponent tc)
-    {
-        var res0 = tc.Resolutions[0];
-        var cur = Halve(res0.Bands[0].Coefficients);
-        var rect = res0.Bounds;
-        for (int r = 1; r < tc.Resolutions.Length; r++)
-        {
-            var res = tc.Resolutions[r];
-            var next = Interleave(cur, rect, res, [.. res.Bands.Select(b => Halve(b.Coefficients))]);
-            int w = res.Bounds.Width, h = res.Bounds.Height;
-            var line = new int[Math.Max(w, h)];
-            for (int y = 0; y < h; y++)
-            {
-                next.AsSpan(y * w, w).CopyTo(line);
-                Lift53(line.AsSpan(0, w), res.Bounds.X0);
-                line.AsSpan(0, w).CopyTo(next.AsSpan(y * w, w));
-            }
-            for (int x = 0; x < w; x++)
-            {
-                for (int y = 0; y < h; y++) line[y] = next[y * w + x];
-                Lift53(line.AsSpan(0, h), res.Bounds.Y0);
-                for (int y = 0; y < h; y++) next[y * w + x] = line[y];
-            }
-            cur = next;
-            rect = res.Bounds;
-        }
-        return cur;
-    }
+    public static int[] Reconstruct53(J2kTileComponent tc) => Reconstruct<int>(tc, b => Halve(b.Coefficients), Lift53);
 
     /// <summary>Irreversible: real-valued samples of the full-resolution tile-component, row-major.</summary>
-    public static float[] Reconstruct97(J2kTileComponent tc)
+    public static float[] Reconstruct97(J2kTileComponent tc) => Reconstruct<float>(tc, b => Dequantize(b.Coefficients, b.Step), Lift97);
+
+    private delegate void Lifting<T>(Span<T> line, int start);
+
+    /// <summary>Resolution by resolution: interleave the subbands, then filter every row and every column.</summary>
+    private static T[] Reconstruct<T>(J2kTileComponent tc, Func<J2kSubband, T[]> values, Lifting<T> lift)
     {
         var res0 = tc.Resolutions[0];
-        var band0 = res0.Bands[0];
-        var cur = Dequantize(band0.Coefficients, band0.Step);
+        var cur = values(res0.Bands[0]);
         var rect = res0.Bounds;
         for (int r = 1; r < tc.Resolutions.Length; r++)
         {
             var res = tc.Resolutions[r];
-            var next = Interleave(cur, rect, res, [.. res.Bands.Select(b => Dequantize(b.Coefficients, b.Step))]);
+            var next = Interleave(cur, rect, res, [.. res.Bands.Select(values)]);
             int w = res.Bounds.Width, h = res.Bounds.Height;
-            var line = new float[Math.Max(w, h)];
-            for (int y = 0; y < h; y++)
-            {
-                next.AsSpan(y * w, w).CopyTo(line);
-                Lift97(line.AsSpan(0, w), res.Bounds.X0);
-                line.AsSpan(0, w).CopyTo(next.AsSpan(y * w, w));
-            }
+            var line = new T[Math.Max(w, h)];
+            for (int y = 0; y < h; y++) lift(next.AsSpan(y * w, w), res.Bounds.X0);
             for (int x = 0; x < w; x++)
             {
                 for (int y = 0; y < h; y++) line[y] = next[y * w + x];
-                Lift97(line.AsSpan(0, h), res.Bounds.Y0);
+                lift(line.AsSpan(0, h), res.Bounds.Y0);
                 for (int y = 0; y < h; y++) next[y * w + x] = line[y];
             }
             cur = next;
