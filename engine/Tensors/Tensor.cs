@@ -69,6 +69,9 @@ public abstract class Tensor : Value
     /// <summary>Element i converted to double (numeric and bool tensors).</summary>
     public abstract double GetDouble(int index);
 
+    /// <summary>The storage as bytes (little-endian elements, one byte per low-precision element); not for strings.</summary>
+    public abstract Span<byte> RawBytes();
+
     /// <summary>Stores a double into element i, converting to the element type.</summary>
     public abstract void SetDouble(int index, double value);
 
@@ -85,11 +88,21 @@ public abstract class Tensor : Value
         return r;
     }
 
-    /// <summary>Element values as doubles (numeric tensors), for tests and printing.</summary>
+    /// <summary>Element values as doubles (numeric and bool tensors), exact for every type up to 32-bit integers.</summary>
     public double[] ToDoubleArray()
     {
+        TensorLimits.CheckAllocation(Length, DataType.Double);
         var r = new double[Length];
-        for (int i = 0; i < r.Length; i++) r[i] = GetDouble(i);
+        switch (this)
+        {
+            case Tensor<float> f: { var s = f.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
+            case Tensor<double> d: d.Span.CopyTo(r); break;
+            case Tensor<Half> h: { var s = h.Span; for (int i = 0; i < r.Length; i++) r[i] = (double)s[i]; break; }
+            case Tensor<int> n: { var s = n.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
+            case Tensor<byte> b: { var s = b.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
+            case Tensor<sbyte> b: { var s = b.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
+            default: for (int i = 0; i < r.Length; i++) r[i] = GetDouble(i); break;
+        }
         return r;
     }
 
@@ -134,6 +147,15 @@ public sealed class Tensor<T> : Tensor
     public T[] ToArray() => Memory.ToArray();
 
     public override Tensor Reshape(int[] shape) => new Tensor<T>(Memory, shape);
+
+    public override Span<byte> RawBytes()
+    {
+        if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+            throw new NotSupportedException($"A {DataTypes.Name(DataType)} tensor has no byte view.");
+        var span = Memory.Span;
+        return MemoryMarshal.CreateSpan(ref System.Runtime.CompilerServices.Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span)),
+            span.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+    }
 
     public override Tensor Clone() => new Tensor<T>(Memory.ToArray(), (int[])Shape.Clone());
 

@@ -49,7 +49,7 @@ internal static class OnnxTensorReader
             throw new ModelLoadException(ModelLoadError.Corrupt,
                 $"Tensor '{name}' has {raw.Length} bytes of data but its shape {ShapeUtil.Format(shape)} of {DataTypes.Name(type)} needs {needed}.");
         var t = Tensor.Create(type, shape);
-        var dst = MemoryMarshal.AsBytes(RawSpan(t));
+        var dst = t.RawBytes();
         if (SubBytePacking.IsPacked(type)) SubBytePacking.Unpack(type, raw, dst);
         else raw.CopyTo(dst);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Big-endian hosts are not supported.");
@@ -62,25 +62,6 @@ internal static class OnnxTensorReader
     private static long FileByteCount(DataType type, int count) =>
         SubBytePacking.IsPacked(type) ? SubBytePacking.PackedByteCount(type, count) : (long)count * DataTypes.SizeOf(type);
 
-    /// <summary>The tensor's storage as a span of some unmanaged element type (for byte copies).</summary>
-    private static Span<byte> RawSpan(Tensor t) => t switch
-    {
-        Tensor<float> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<double> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<Half> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<BFloat16> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<sbyte> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<short> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<int> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<long> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<byte> x => x.Span,
-        Tensor<ushort> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<uint> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<ulong> x => MemoryMarshal.AsBytes(x.Span),
-        Tensor<bool> x => MemoryMarshal.AsBytes(x.Span),
-        _ when DataTypes.IsLowPrecision(t.DataType) => SubBytePacking.ElementBytes(t),
-        _ => throw new NotSupportedException($"No raw view of {t.DataType}."),
-    };
 
     private static Tensor FromTypedFields(TensorProto p, DataType type, int[] shape, int count)
     {
@@ -177,7 +158,7 @@ internal static class OnnxTensorReader
         else if (DataTypes.IsLowPrecision(t.DataType))
             p.RawData = ByteString.CopyFrom(SubBytePacking.Pack(t));
         else
-            p.RawData = ByteString.CopyFrom(RawSpan(t));
+            p.RawData = ByteString.CopyFrom(t.RawBytes());
         return p;
     }
 }

@@ -32,28 +32,11 @@ internal sealed class BitCastOp : TensorOp
             throw new NotSupportedException(
                 $"BitCast: {DataTypes.Name(x.DataType)} and {DataTypes.Name(_to)} have different bit widths.");
         var y = Tensor.Create(_to, (int[])x.Shape.Clone());
-        var dst = Bytes(y);
-        Bytes(x).CopyTo(dst);
+        var dst = y.RawBytes();
+        x.RawBytes().CopyTo(dst);
         if (_to == DataType.Bool)
             for (int i = 0; i < dst.Length; i++) dst[i] = dst[i] != 0 ? (byte)1 : (byte)0;
         return [y];
     }
 
-    private static Span<byte> Bytes(Tensor t) => t switch
-    {
-        Tensor<float> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<double> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<Half> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<BFloat16> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<sbyte> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<short> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<int> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<long> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<byte> v => v.Span,
-        Tensor<ushort> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<uint> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<ulong> v => MemoryMarshal.AsBytes(v.Span),
-        Tensor<bool> v => MemoryMarshal.AsBytes(v.Span),
-        _ => throw new NotSupportedException($"BitCast: element type {DataTypes.Name(t.DataType)} is not supported."),
-    };
 }

@@ -38,7 +38,6 @@ internal static class MiscOps
         r.Register("StringNormalizer", 10, ctx => new StringNormalizerOp(ctx));
         r.Register("RegexFullMatch", 20, ctx => new RegexFullMatchOp(ctx));
         r.Register("TfIdfVectorizer", 9, ctx => new TfIdfVectorizerOp(ctx));
-        r.Register("ImageDecoder", 20, ctx => new ImageDecoderOp(ctx));
 
         const string ml = "ai.onnx.ml";
         foreach (int v in new[] { 1, 2, 4 }) r.Register(ml, "LabelEncoder", v, ctx => new LabelEncoderOp(ctx));

@@ -6,24 +6,7 @@ namespace NativeInfer.Ops.Misc;
 internal static class MiscTensors
 {
     /// <summary>The elements of a numeric tensor widened to double.</summary>
-    public static double[] ToDoubles(Tensor t)
-    {
-        var r = new double[t.Length];
-        switch (t)
-        {
-            case Tensor<float> f:
-                var fs = f.Span;
-                for (int i = 0; i < r.Length; i++) r[i] = fs[i];
-                break;
-            case Tensor<double> d:
-                d.Span.CopyTo(r);
-                break;
-            default:
-                for (int i = 0; i < r.Length; i++) r[i] = t.GetDouble(i);
-                break;
-        }
-        return r;
-    }
+    public static double[] ToDoubles(Tensor t) => t.ToDoubleArray();
 
     /// <summary>
     /// A tensor of <paramref name="type"/> holding <paramref name="values"/>. Integer targets round to nearest and

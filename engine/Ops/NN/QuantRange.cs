@@ -12,19 +12,7 @@ internal static class QuantRange
     }
 
     /// <summary>The tensor's elements as doubles (exact for every integer type up to 32 bits and every float type).</summary>
-    public static double[] ToDoubles(Tensor t)
-    {
-        var r = new double[t.Length];
-        switch (t)
-        {
-            case Tensor<float> f: { var s = f.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
-            case Tensor<byte> b: { var s = b.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
-            case Tensor<sbyte> b: { var s = b.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
-            case Tensor<int> b: { var s = b.Span; for (int i = 0; i < r.Length; i++) r[i] = s[i]; break; }
-            default: for (int i = 0; i < r.Length; i++) r[i] = t.GetDouble(i); break;
-        }
-        return r;
-    }
+    public static double[] ToDoubles(Tensor t) => t.ToDoubleArray();
 
     /// <summary>Stores already-saturated integral values into an integer tensor.</summary>
     public static void Store(Tensor t, double[] values)
