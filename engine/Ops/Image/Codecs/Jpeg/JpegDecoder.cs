@@ -105,8 +105,10 @@ internal sealed class JpegDecoder
             c.BlocksPerColumn = _mcusY * c.V;
             coefficients += (long)c.BlocksPerLine * c.BlocksPerColumn * 64;
         }
-        // Coefficients (2 bytes each) plus one byte per sample for the decoded planes.
-        NativeInfer.Tensors.TensorLimits.CheckAllocation(coefficients * 3 / 2, NativeInfer.Tensors.DataType.Int16);
+        // The whole working set: coefficients (2 bytes each), decoded planes (1 byte per coefficient), the
+        // full-resolution planes and the output image.
+        long pixels = (long)_width * _height;
+        NativeInfer.Tensors.TensorLimits.CheckAllocation(coefficients * 3 + pixels * n + pixels * (n == 1 ? 1 : 3), NativeInfer.Tensors.DataType.UInt8);
         foreach (var c in _components) c.Coefficients = new short[(long)c.BlocksPerLine * c.BlocksPerColumn * 64];
     }
 

@@ -221,6 +221,10 @@ internal sealed class Jpeg2000Decoder
     private DecodedImage Assemble(TileState[] tiles)
     {
         int w = _x1 - _x0, h = _y1 - _y0, csiz = _precision.Length;
+        // Working set of the largest tile (subband coefficients, reconstruction and its intermediate, 4 bytes each)
+        // plus the output image.
+        long tileArea = (long)Math.Min(_tw, w) * Math.Min(_th, h);
+        NativeInfer.Tensors.TensorLimits.CheckAllocation(tileArea * csiz * 12 + (long)w * h * 3, NativeInfer.Tensors.DataType.UInt8);
         var img = DecodedImage.Create(w, h, csiz >= 3 ? 3 : 1, Format);
         var blockDecoder = new J2kBlockDecoder();
         for (int t = 0; t < tiles.Length; t++)
