@@ -39,6 +39,20 @@ internal sealed class JpegBitReader(byte[] data, int position)
         }
     }
 
+    /// <summary>The next 8 bits without consuming them (zero bits past a marker).</summary>
+    public int Peek8()
+    {
+        if (_count < 8) Fill();
+        return (int)(_buffer >> 24);
+    }
+
+    /// <summary>Consumes n ≤ 8 bits already seen through <see cref="Peek8"/>.</summary>
+    public void Skip(int n)
+    {
+        _buffer <<= n;
+        _count -= n;
+    }
+
     public int Bit()
     {
         if (_count < 1) Fill();

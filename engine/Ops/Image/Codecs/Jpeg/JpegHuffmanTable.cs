@@ -7,6 +7,9 @@ internal sealed class JpegHuffmanTable
     private readonly int[] _valueOffset = new int[17];
     private readonly byte[] _values;
 
+    /// <summary>For each 8-bit prefix: code length (0 when the code is longer) and symbol.</summary>
+    private readonly byte[] _fastLength = new byte[256], _fastSymbol = new byte[256];
+
     public JpegHuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
     {
         _values = values.ToArray();
@@ -14,10 +17,19 @@ internal sealed class JpegHuffmanTable
         for (int len = 1; len <= 16; len++)
         {
             _valueOffset[len] = k - code;
+            if (code + counts[len - 1] > 1 << len) throw new ImageDecodeException("JPEG: invalid Huffman table (too many codes).");
+            for (int i = 0; i < counts[len - 1] && len <= 8; i++)
+            {
+                int first = (code + i) << (8 - len);
+                for (int j = 0; j < 1 << (8 - len); j++)
+                {
+                    _fastLength[first + j] = (byte)len;
+                    _fastSymbol[first + j] = _values[k + i];
+                }
+            }
             code += counts[len - 1];
             k += counts[len - 1];
             _maxCode[len] = counts[len - 1] > 0 ? code - 1 : -1;
-            if (code > 1 << len) throw new ImageDecodeException("JPEG: invalid Huffman table (too many codes).");
             code <<= 1;
         }
         _maxCode[17] = int.MaxValue;
@@ -25,6 +37,12 @@ internal sealed class JpegHuffmanTable
 
     public int Decode(JpegBitReader r)
     {
+        int peek = r.Peek8();
+        if (_fastLength[peek] != 0)
+        {
+            r.Skip(_fastLength[peek]);
+            return _fastSymbol[peek];
+        }
         int code = r.Bit(), len = 1;
         while (len <= 16 && code > _maxCode[len])
         {
