@@ -51,5 +51,6 @@ public sealed class InferenceSession : IDisposable
             ?? throw new InvalidOperationException("The model produced no first output.");
     }
 
-    public void Dispose() { }
+    /// <summary>Stops the session's worker threads; later runs throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => _session.Dispose();
 }

@@ -1,5 +1,6 @@
 using NativeInfer.Errors;
 using NativeInfer.IR;
+using NativeInfer.Kernels.Threading;
 using NativeInfer.Runtime;
 using NativeInfer.Tensors;
 
@@ -7,9 +8,11 @@ namespace NativeInfer.Session;
 
 /// <summary>
 /// A loaded, validated model ready to run. Thread-safe: <see cref="Run"/> may be called from several threads at once.
-/// The ONNX-facing <c>InferenceSession</c> wraps one of these.
+/// The ONNX-facing <c>InferenceSession</c> wraps one of these. Owns a <see cref="WorkerPool"/> of
+/// <see cref="SessionOptions.IntraOpThreads"/> threads (started on the first parallel kernel loop); dispose the session
+/// to stop them.
 /// </summary>
-public sealed class GraphSession
+public sealed class GraphSession : IDisposable
 {
     public GraphSession(Model model, SessionOptions? options = null)
     {
@@ -20,7 +23,11 @@ public sealed class GraphSession
         _inferred = new Lazy<IReadOnlyDictionary<string, TypeInfo>>(() => ShapeInference.Run(model.Graph));
         OutputMetadata = model.Graph.Outputs.Select(o => NodeMetadata.From(WithInferredShape(o))).ToDictionary(m => m.Name);
         OutputNames = model.Graph.Outputs.Select(o => o.Name).ToArray();
+        _workers = new WorkerPool(Math.Clamp(Options.EffectiveThreads, 1, WorkerPool.MaxDegreeAllowed));
     }
+
+    private readonly WorkerPool _workers;
+    private volatile bool _disposed;
 
     private readonly Lazy<IReadOnlyDictionary<string, TypeInfo>> _inferred;
 
@@ -54,13 +61,21 @@ public sealed class GraphSession
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellation = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Validate(inputs);
         using var limits = TensorLimits.Push(Options.MaxTensorBytes);
-        using var threads = Kernels.Threading.KernelParallelism.Push(Options.EffectiveThreads);
+        using var threads = KernelParallelism.Use(_workers);
         var outputs = GraphExecutor.Run(Model.Graph, inputs, Options, cancellation);
         var result = new KeyValuePair<string, Value?>[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
         return result;
+    }
+
+    /// <summary>Stops the session's worker threads; later <see cref="Run"/> calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _workers.Dispose();
     }
 
     private void Validate(IReadOnlyDictionary<string, Value> inputs)
