@@ -38,6 +38,9 @@ public sealed class InferenceSession : IDisposable
     public IReadOnlyList<string> InputNames => _session.InputNames;
     public IReadOnlyList<string> OutputNames => _session.OutputNames;
 
+    /// <summary>Bytes of freed intermediate buffers the session holds for reuse by later runs.</summary>
+    public long PooledBufferBytes => _session.PooledBufferBytes;
+
     /// <summary>Runs the model on named inputs; returns every output in graph order. The token cancels between nodes.</summary>
     public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellation = default) =>
         _session.Run(inputs, cancellation);

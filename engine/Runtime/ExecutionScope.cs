@@ -1,25 +1,209 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NativeInfer.Ops;
+using NativeInfer.Session;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Runtime;
 
-/// <summary>Values live during one graph run; a subgraph's scope falls back to its parent's for outer names.</summary>
-internal sealed class ExecutionScope(ExecutionScope? parent, CancellationToken cancellation = default)
+/// <summary>
+/// The values of one (sub)graph execution, in the slots of its <see cref="ExecutionPlan"/>; a subgraph's scope falls
+/// back to its parent's for outer names. Scopes are reused across runs of the same plan (one run at a time each).
+/// <para>
+/// Buffer reuse: while a node runs on this scope's thread, <c>new Tensor&lt;T&gt;(shape)</c> and
+/// <see cref="Tensor{T}.Uninitialized"/> take arrays from the session's <see cref="TensorBufferPool"/>; the scope
+/// records them as its own, counts how many live slots reference each (views share arrays), and returns an array to
+/// the pool when its count falls to zero. Arrays it did not hand out (inputs, initializers, outer values, arrays
+/// kernels allocated themselves) are never returned; nor are arrays referenced from graph outputs (kept slots), from
+/// sequences or maps (mutable containers: pinned), or anything once a value of an unknown kind appears.
+/// </para>
+/// </summary>
+internal sealed class ExecutionScope
 {
+    /// <summary>Marks a slot with no value (never set, or released): lookups fall back to the parent scope.</summary>
+    private static readonly Value s_unset = new UnsetValue();
+
+    [ThreadStatic] private static ExecutionScope? t_allocating;
+
+    private readonly Value?[] _slots;
+    private readonly Dictionary<object, OwnedBuffer> _owned = new(ReferenceEqualityComparer.Instance);
+    private OpContext[]? _contexts;
+    private SessionOptions? _contextOptions;
+    private readonly Value?[][] _nodeInputs;
+    private bool _recycle;
+
+    public ExecutionScope(ExecutionPlan plan)
+    {
+        Plan = plan;
+        _slots = new Value?[plan.SlotCount];
+        _slots.AsSpan().Fill(s_unset);
+        _nodeInputs = new Value?[plan.Order.Length][];
+        for (int i = 0; i < _nodeInputs.Length; i++) _nodeInputs[i] = new Value?[plan.NodeInputs[i].Length];
+    }
+
+    public ExecutionPlan Plan { get; }
+    public ExecutionScope? Parent { get; private set; }
+
     /// <summary>Cancels the whole run, subgraphs included (checked before every node).</summary>
-    public CancellationToken Cancellation { get; } = parent?.Cancellation ?? cancellation;
+    public CancellationToken Cancellation { get; private set; }
 
-    private readonly Dictionary<string, Value?> _values = new();
+    public SessionOptions Options { get; private set; } = null!;
+    public TensorBufferPool? Pool { get; private set; }
+    public IExecutionObserver? Observer { get; private set; }
 
-    public void Set(string name, Value? value) => _values[name] = value;
+    /// <summary>Prepares the scope for one execution.</summary>
+    public void Begin(ExecutionScope? parent, SessionOptions options, TensorBufferPool? pool, CancellationToken cancellation)
+    {
+        Parent = parent;
+        Options = options;
+        Pool = pool;
+        Observer = options.Observer;
+        Cancellation = parent?.Cancellation ?? cancellation;
+        _recycle = pool is not null;
+        if (!ReferenceEquals(_contextOptions, options))
+        {
+            var order = Plan.Order;
+            _contexts = new OpContext[order.Length];
+            for (int i = 0; i < order.Length; i++) _contexts[i] = new OpContext(order[i], this, options);
+            _contextOptions = options;
+        }
+    }
 
-    public void Remove(string name) => _values.Remove(name);
+    /// <summary>Drops every value and buffer record, so the cached scope keeps nothing alive.</summary>
+    public void End()
+    {
+        _slots.AsSpan().Fill(s_unset);
+        foreach (var inputs in _nodeInputs) Array.Clear(inputs); // a failed node leaves its inputs behind
+        _owned.Clear();
+        Parent = null;
+        Pool = null;
+        Observer = null;
+    }
 
+    public OpContext Context(int step) => _contexts![step];
+
+    public Value?[] NodeInputArray(int step) => _nodeInputs[step];
+
+    public void SetSlot(int slot, Value? value) => _slots[slot] = value;
+
+    /// <summary>The value in a plan slot or outer name (see <see cref="ExecutionPlan.NodeInputs"/>).</summary>
+    public Value? Read(int slot)
+    {
+        if (slot < 0) return Outer(Plan.OuterNames[ExecutionPlan.OuterBase - slot]);
+        var v = _slots[slot];
+        return ReferenceEquals(v, s_unset) ? Outer(Plan.SlotNames[slot]) : v;
+    }
+
+    private Value? Outer(string name) =>
+        Parent is not null ? Parent.Get(name) : throw new KeyNotFoundException($"Value '{name}' is not available.");
+
+    /// <summary>A value by name: this scope's, else the enclosing scopes'.</summary>
     public Value? Get(string name)
     {
         for (var s = this; s is not null; s = s.Parent)
-            if (s._values.TryGetValue(name, out var v)) return v;
+            if (s.Plan.SlotOf.TryGetValue(name, out int slot) && !ReferenceEquals(s._slots[slot], s_unset)) return s._slots[slot];
         throw new KeyNotFoundException($"Value '{name}' is not available.");
     }
 
-    public ExecutionScope? Parent { get; } = parent;
+    /// <summary>Stores a node's output and counts the buffers it references.</summary>
+    public void SetOutput(int slot, Value? value)
+    {
+        _slots[slot] = value;
+        if (_recycle && _owned.Count > 0) Track(value, +1);
+    }
+
+    /// <summary>Drops a value past its last reader; buffers no live value references go back to the pool.</summary>
+    public void Release(int slot)
+    {
+        var value = _slots[slot];
+        _slots[slot] = s_unset;
+        if (_recycle && _owned.Count > 0 && !ReferenceEquals(value, s_unset)) Track(value, -1);
+    }
+
+    /// <summary>Makes this scope the one node allocations on this thread rent from; returns the previous one.</summary>
+    public ExecutionScope? EnterAllocation()
+    {
+        var previous = t_allocating;
+        t_allocating = _recycle ? this : null;
+        return previous;
+    }
+
+    public static void ExitAllocation(ExecutionScope? previous) => t_allocating = previous;
+
+    /// <summary>
+    /// An array for a new tensor from the run's buffer pool, or null when no run on this thread pools (the caller
+    /// allocates). Zeroed when <paramref name="clear"/>.
+    /// </summary>
+    internal static T[]? TryRent<T>(int length, bool clear)
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>()) return null;
+        var scope = t_allocating;
+        if (scope is null) return null;
+        long bytes = (long)length * Unsafe.SizeOf<T>();
+        if (bytes < TensorBufferPool.MinPooledBytes) return null;
+        var array = scope.Pool!.TryTake<T>(length);
+        if (array is null) array = clear ? new T[length] : GC.AllocateUninitializedArray<T>(length);
+        else if (clear) Array.Clear(array);
+        scope._owned[array] = new OwnedBuffer(0, bytes, Pinned: false);
+        return array;
+    }
+
+    private void Track(Value? value, int delta)
+    {
+        switch (value)
+        {
+            case null:
+                return;
+            case Tensor t:
+                Count(t, delta);
+                return;
+            case OptionalValue o:
+                Track(o.Inner, delta);
+                return;
+            case SequenceValue or MapValue:
+                if (delta > 0) Pin(value);
+                return;
+            default:
+                _recycle = false; // a value kind we cannot look inside: stop returning buffers for this execution
+                return;
+        }
+    }
+
+    private void Count(Tensor t, int delta)
+    {
+        var array = t.StorageArray;
+        if (array is null)
+        {
+            if (delta > 0 && t.Length > 0) _recycle = false; // storage we cannot identify may alias one of ours
+            return;
+        }
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_owned, array);
+        if (Unsafe.IsNullRef(ref entry)) return;
+        entry.Refs += delta;
+        if (entry.Refs == 0 && !entry.Pinned)
+        {
+            long bytes = entry.Bytes;
+            _owned.Remove(array);
+            Pool!.Return(array, bytes);
+        }
+    }
+
+    /// <summary>Buffers reachable from a sequence or map are never returned (the containers are mutable lists).</summary>
+    private void Pin(Value? value)
+    {
+        switch (value)
+        {
+            case Tensor t when t.StorageArray is { } array:
+                ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_owned, array);
+                if (!Unsafe.IsNullRef(ref entry)) entry.Pinned = true;
+                return;
+            case OptionalValue o: Pin(o.Inner); return;
+            case SequenceValue s: foreach (var item in s.Items) Pin(item); return;
+            case MapValue m: Pin(m.Keys); Pin(m.Values); return;
+        }
+    }
+
+    private record struct OwnedBuffer(int Refs, long Bytes, bool Pinned);
+
+    private sealed class UnsetValue : Value;
 }

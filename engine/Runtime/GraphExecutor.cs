@@ -1,92 +1,111 @@
 using NativeInfer.Errors;
-using NativeInfer.IR;
-using NativeInfer.Ops;
 using NativeInfer.Session;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Runtime;
 
 /// <summary>
-/// The reference interpreter: runs nodes in topological order, keeps each value until its last reader has run.
+/// The interpreter: runs a graph's nodes in the order of its <see cref="ExecutionPlan"/> (built once per graph), with
+/// values in precomputed slots, each kept until its last reader has run. Node failures are wrapped in
+/// <see cref="NodeExecutionException"/>; the cancellation token is checked before every node.
 /// </summary>
 internal static class GraphExecutor
 {
-    private sealed class Plan(List<Node> order, List<string>[] releaseAfter)
-    {
-        public List<Node> Order { get; } = order;
-        public List<string>[] ReleaseAfter { get; } = releaseAfter;
-    }
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IR.Graph, ExecutionPlan> s_plans = new();
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IR.Graph, Plan> s_plans = new();
+    /// <summary>The plan for a graph (built on first use and cached with the graph).</summary>
+    public static ExecutionPlan PlanFor(IR.Graph graph) => s_plans.GetValue(graph, static g => new ExecutionPlan(g));
 
-    /// <summary>Runs a (sub)graph with inputs bound by position.</summary>
-    public static Value?[] Run(IR.Graph graph, IReadOnlyList<Value?> inputs, ExecutionScope? parent, SessionOptions options)
+    /// <summary>Runs a subgraph with inputs bound by position; it reads outer names from <paramref name="parent"/>.</summary>
+    public static Value?[] Run(IR.Graph graph, IReadOnlyList<Value?> inputs, ExecutionScope parent, SessionOptions options)
     {
-        var scope = new ExecutionScope(parent);
-        foreach (var (name, t) in graph.Initializers) scope.Set(name, t);
-        for (int i = 0; i < graph.Inputs.Count && i < inputs.Count; i++) scope.Set(graph.Inputs[i].Name, inputs[i]);
-        return Execute(graph, scope, options);
-    }
-
-    /// <summary>Runs the main graph with inputs bound by name.</summary>
-    public static Value?[] Run(IR.Graph graph, IReadOnlyDictionary<string, Value> feeds, SessionOptions options,
-        CancellationToken cancellation = default)
-    {
-        var scope = new ExecutionScope(null, cancellation);
-        foreach (var (name, t) in graph.Initializers) scope.Set(name, t);
-        foreach (var (name, v) in feeds) scope.Set(name, v);
-        return Execute(graph, scope, options);
-    }
-
-    private static Value?[] Execute(IR.Graph graph, ExecutionScope scope, SessionOptions options)
-    {
-        var plan = s_plans.GetValue(graph, BuildPlan);
-        for (int step = 0; step < plan.Order.Count; step++)
+        var plan = PlanFor(graph);
+        var scope = plan.RentScope();
+        scope.Begin(parent, options, parent.Pool, default);
+        try
         {
-            scope.Cancellation.ThrowIfCancellationRequested();
-            var node = plan.Order[step];
-            var op = node.Op ?? throw new InvalidOperationException($"Node {node} has no bound op.");
-            var inputs = new Value?[node.Inputs.Length];
-            for (int i = 0; i < inputs.Length; i++)
-                inputs[i] = node.Inputs[i].Length == 0 ? null : scope.Get(node.Inputs[i]);
-
-            Value?[] outputs;
-            try
-            {
-                outputs = op.Execute(new OpContext(node, scope, options), inputs);
-            }
-            catch (Exception e) when (e is not NodeExecutionException and not OutOfMemoryException and not OperationCanceledException)
-            {
-                throw new NodeExecutionException(
-                    $"Node '{node.DisplayName}' ({(node.Domain.Length > 0 ? node.Domain + ":" : "")}{node.OpType}, opset {node.OpsetVersion}) failed: {e.Message}", e);
-            }
-            for (int i = 0; i < node.Outputs.Length; i++)
-                if (node.Outputs[i].Length > 0)
-                    scope.Set(node.Outputs[i], i < outputs.Length ? outputs[i] : null);
-            foreach (var dead in plan.ReleaseAfter[step]) scope.Remove(dead);
+            foreach (var (slot, t) in plan.Initializers) scope.SetSlot(slot, t);
+            for (int i = 0; i < plan.GraphInputSlots.Length && i < inputs.Count; i++) scope.SetSlot(plan.GraphInputSlots[i], inputs[i]);
+            return Execute(scope);
         }
-
-        var result = new Value?[graph.Outputs.Count];
-        for (int i = 0; i < result.Length; i++) result[i] = scope.Get(graph.Outputs[i].Name);
-        return result;
+        finally
+        {
+            scope.End();
+            plan.ReturnScope(scope);
+        }
     }
 
-    private static Plan BuildPlan(IR.Graph graph)
+    /// <summary>
+    /// Runs the main graph with inputs bound by name. With a <paramref name="pool"/>, intermediate buffers are taken
+    /// from and returned to it.
+    /// </summary>
+    public static Value?[] Run(IR.Graph graph, IReadOnlyDictionary<string, Value> feeds, SessionOptions options,
+        CancellationToken cancellation = default, TensorBufferPool? pool = null)
     {
-        var order = graph.TopologicalOrder(outerScope: graph.FreeVariables());
-        var keep = new HashSet<string>(graph.Outputs.Select(o => o.Name));
-        var lastUse = new Dictionary<string, int>();
-        for (int step = 0; step < order.Count; step++)
-            foreach (var name in Graph.NodeReads(order[step])) lastUse[name] = step;
-        var release = new List<string>[order.Count];
-        for (int i = 0; i < release.Length; i++) release[i] = new();
-        var produced = new HashSet<string>(order.SelectMany(n => n.Outputs));
-        foreach (var (name, step) in lastUse)
-            if (!keep.Contains(name) && produced.Contains(name)) release[step].Add(name);
-        // Values produced but never read are dropped right after their producer.
-        for (int step = 0; step < order.Count; step++)
-            foreach (var o in order[step].Outputs)
-                if (o.Length > 0 && !lastUse.ContainsKey(o) && !keep.Contains(o)) release[step].Add(o);
-        return new Plan(order, release);
+        var plan = PlanFor(graph);
+        var scope = plan.RentScope();
+        scope.Begin(null, options, pool, cancellation);
+        try
+        {
+            foreach (var (slot, t) in plan.Initializers) scope.SetSlot(slot, t);
+            foreach (var (name, v) in feeds)
+                if (plan.SlotOf.TryGetValue(name, out int slot)) scope.SetSlot(slot, v);
+            return Execute(scope);
+        }
+        finally
+        {
+            scope.End();
+            plan.ReturnScope(scope);
+        }
+    }
+
+    private static Value?[] Execute(ExecutionScope scope)
+    {
+        var plan = scope.Plan;
+        var order = plan.Order;
+        var observer = scope.Observer;
+        var cancellation = scope.Cancellation;
+        var previousAllocator = scope.EnterAllocation();
+        try
+        {
+            for (int step = 0; step < order.Length; step++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var node = order[step];
+                var op = node.Op ?? throw new InvalidOperationException($"Node {node} has no bound op.");
+                var inputSlots = plan.NodeInputs[step];
+                var inputs = scope.NodeInputArray(step);
+                for (int i = 0; i < inputs.Length; i++)
+                    inputs[i] = inputSlots[i] == ExecutionPlan.Omitted ? null : scope.Read(inputSlots[i]);
+
+                observer?.NodeStarted(node);
+                Value?[] outputs;
+                try
+                {
+                    outputs = op.Execute(scope.Context(step), inputs);
+                }
+                catch (Exception e) when (e is not NodeExecutionException and not OutOfMemoryException and not OperationCanceledException)
+                {
+                    throw new NodeExecutionException(
+                        $"Node '{node.DisplayName}' ({(node.Domain.Length > 0 ? node.Domain + ":" : "")}{node.OpType}, opset {node.OpsetVersion}) failed: {e.Message}", e);
+                }
+
+                var outputSlots = plan.NodeOutputs[step];
+                for (int i = 0; i < outputSlots.Length; i++)
+                    if (outputSlots[i] != ExecutionPlan.Omitted)
+                        scope.SetOutput(outputSlots[i], i < outputs.Length ? outputs[i] : null);
+                Array.Clear(inputs); // reused by this node's next execution: hold no value longer than needed
+                observer?.NodeFinished(node, outputs);
+                foreach (int dead in plan.ReleaseAfter[step]) scope.Release(dead);
+            }
+
+            var result = new Value?[plan.OutputSlots.Length];
+            for (int i = 0; i < result.Length; i++) result[i] = scope.Read(plan.OutputSlots[i]);
+            return result;
+        }
+        finally
+        {
+            ExecutionScope.ExitAllocation(previousAllocator);
+        }
     }
 }

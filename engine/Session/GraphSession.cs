@@ -24,7 +24,13 @@ public sealed class GraphSession : IDisposable
         OutputMetadata = model.Graph.Outputs.Select(o => NodeMetadata.From(WithInferredShape(o))).ToDictionary(m => m.Name);
         OutputNames = model.Graph.Outputs.Select(o => o.Name).ToArray();
         _workers = new WorkerPool(Math.Clamp(Options.EffectiveThreads, 1, WorkerPool.MaxDegreeAllowed));
+        _buffers = Options.MaxPooledBufferBytes > 0 ? new TensorBufferPool(Options.MaxPooledBufferBytes) : null;
     }
+
+    private readonly TensorBufferPool? _buffers;
+
+    /// <summary>Bytes of freed intermediate buffers held for reuse (0 with reuse off).</summary>
+    public long PooledBufferBytes => _buffers?.PooledBytes ?? 0;
 
     private readonly WorkerPool _workers;
     private volatile bool _disposed;
@@ -65,7 +71,7 @@ public sealed class GraphSession : IDisposable
         Validate(inputs);
         using var limits = TensorLimits.Push(Options.MaxTensorBytes);
         using var threads = KernelParallelism.Use(_workers);
-        var outputs = GraphExecutor.Run(Model.Graph, inputs, Options, cancellation);
+        var outputs = GraphExecutor.Run(Model.Graph, inputs, Options, cancellation, _buffers);
         var result = new KeyValuePair<string, Value?>[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
         return result;

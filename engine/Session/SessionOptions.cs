@@ -22,5 +22,14 @@ public sealed class SessionOptions
     /// <summary>Optimizer passes to skip, by name.</summary>
     public HashSet<string> DisabledPasses { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Most bytes of freed intermediate tensor buffers the session keeps for reuse by later tensors (and later runs) of
+    /// the same size; 0 turns buffer reuse off. Default 1 GiB.
+    /// </summary>
+    public long MaxPooledBufferBytes { get; set; } = 1L << 30;
+
+    /// <summary>Called before and after every node of every run (null: no cost).</summary>
+    public IExecutionObserver? Observer { get; set; }
+
     public int EffectiveThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
 }

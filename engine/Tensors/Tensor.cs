@@ -26,6 +26,9 @@ public abstract class Tensor : Value
     /// <summary>Number of elements.</summary>
     public int Length { get; }
 
+    /// <summary>The array behind the storage (shared by views), or null when the memory is not array-backed.</summary>
+    internal abstract Array? StorageArray { get; }
+
     /// <summary>A tensor with the same data viewed with another shape of the same element count.</summary>
     public abstract Tensor Reshape(int[] shape);
 
@@ -112,10 +115,15 @@ public abstract class Tensor : Value
 /// <summary>A tensor with elements of CLR type <typeparamref name="T"/>.</summary>
 public sealed class Tensor<T> : Tensor
 {
-    /// <summary>Allocates a zero-filled tensor.</summary>
+    /// <summary>Allocates a zero-filled tensor (during a run, possibly a cleared buffer from the session's pool).</summary>
     public Tensor(int[] shape) : base(DataTypes.Of<T>(), shape)
     {
         TensorLimits.CheckAllocation(Length, DataType);
+        if (Runtime.ExecutionScope.TryRent<T>(Length, clear: true) is { } pooled)
+        {
+            Memory = pooled;
+            return;
+        }
         var data = new T[Length];
         if (typeof(T) == typeof(string)) ((string[])(object)data).AsSpan().Fill(string.Empty);
         Memory = data;
@@ -133,20 +141,24 @@ public sealed class Tensor<T> : Tensor
 
     /// <summary>
     /// A tensor whose elements may hold garbage: for kernels that overwrite every element. Same as
-    /// <c>new Tensor&lt;T&gt;(shape)</c> except that the zeroing may be skipped (reference types are still initialized).
+    /// <c>new Tensor&lt;T&gt;(shape)</c> except that the zeroing may be skipped (reference types are still initialized);
+    /// during a run the buffer may come from the session's pool, holding a previous tensor's values.
     /// </summary>
     public static Tensor<T> Uninitialized(int[] shape)
     {
-        long length = ShapeUtil.ElementCount(shape);
+        int length = ShapeUtil.ElementCount(shape);
         TensorLimits.CheckAllocation(length, DataTypes.Of<T>());
         if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>()) return new Tensor<T>(shape);
-        return new Tensor<T>(GC.AllocateUninitializedArray<T>((int)length), shape);
+        var array = Runtime.ExecutionScope.TryRent<T>(length, clear: false) ?? GC.AllocateUninitializedArray<T>(length);
+        return new Tensor<T>(array, shape);
     }
 
     /// <summary>A rank-0 tensor holding one value.</summary>
     public static Tensor<T> Scalar(T value) => new(new[] { value }, Array.Empty<int>());
 
     public Memory<T> Memory { get; }
+
+    internal override Array? StorageArray => MemoryMarshal.TryGetArray<T>(Memory, out var segment) ? segment.Array : null;
 
     public Span<T> Span => Memory.Span;
 

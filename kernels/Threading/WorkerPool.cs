@@ -27,13 +27,17 @@ public sealed class WorkerPool : IDisposable
 
     private readonly Core _core;
 
-    /// <summary>A pool for <paramref name="degree"/> threads in all: the caller plus <c>degree − 1</c> workers.</summary>
-    public WorkerPool(int degree)
+    /// <summary>
+    /// A pool for <paramref name="degree"/> threads in all: the caller plus <c>degree − 1</c> workers, named
+    /// "<paramref name="name"/> N" (the OS sees the first 15 characters).
+    /// </summary>
+    public WorkerPool(int degree, string name = "NativeInfer")
     {
         if (degree < 1 || degree > MaxDegreeAllowed)
             throw new ArgumentOutOfRangeException(nameof(degree), degree, $"A worker pool has 1 to {MaxDegreeAllowed} threads.");
+        ArgumentNullException.ThrowIfNull(name);
         Degree = degree;
-        _core = new Core(degree - 1);
+        _core = new Core(degree - 1, name);
     }
 
     /// <summary>Largest degree a pool accepts.</summary>
@@ -76,7 +80,7 @@ public sealed class WorkerPool : IDisposable
     ~WorkerPool() => _core?.Shutdown(); // null when the constructor threw
 
     /// <summary>The state the workers share; it never references the <see cref="WorkerPool"/>, so an abandoned pool is finalized.</summary>
-    private sealed unsafe class Core(int workers)
+    private sealed unsafe class Core(int workers, string name)
     {
         private static readonly long s_spinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
         private const long GenerationMask = unchecked((long)0xFFFF_FFFF_0000_0000);
@@ -196,7 +200,7 @@ public sealed class WorkerPool : IDisposable
             {
                 if (_started || _shutdown) return;
                 for (int i = 0; i < workers; i++)
-                    new Thread(WorkerLoop) { IsBackground = true, Name = $"NativeInfer worker {i + 1}" }.Start();
+                    new Thread(WorkerLoop) { IsBackground = true, Name = $"{name} {i + 1}" }.Start();
                 _started = true;
             }
         }

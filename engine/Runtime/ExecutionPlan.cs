@@ -1,0 +1,112 @@
+using NativeInfer.IR;
+using NativeInfer.Tensors;
+
+namespace NativeInfer.Runtime;
+
+/// <summary>
+/// How the executor runs one (sub)graph, computed once per graph: the node order, a slot index for every value the
+/// graph defines (inputs, initializers, node outputs), each node's input and output slots, and the slots to release
+/// after each step (values past their last reader). Names the graph reads but does not define are outer-scope names,
+/// looked up by name in the enclosing run.
+/// </summary>
+internal sealed class ExecutionPlan
+{
+    /// <summary>Marks an omitted optional input or output.</summary>
+    public const int Omitted = -1;
+
+    /// <summary>An input slot ≤ <see cref="OuterBase"/> encodes outer name index <c>OuterBase − slot</c>.</summary>
+    public const int OuterBase = -2;
+
+    public ExecutionPlan(Graph graph)
+    {
+        Graph = graph;
+        Order = graph.TopologicalOrder(outerScope: graph.FreeVariables()).ToArray();
+
+        var slotOf = new Dictionary<string, int>();
+        int Define(string name)
+        {
+            if (!slotOf.TryGetValue(name, out int slot)) slotOf[name] = slot = slotOf.Count;
+            return slot;
+        }
+        foreach (var (name, _) in graph.Initializers) Define(name);
+        foreach (var input in graph.Inputs) Define(input.Name);
+        foreach (var node in Order)
+            foreach (var o in node.Outputs)
+                if (o.Length > 0) Define(o);
+
+        var outer = new Dictionary<string, int>();
+        int Read(string name)
+        {
+            if (name.Length == 0) return Omitted;
+            if (slotOf.TryGetValue(name, out int slot)) return slot;
+            if (!outer.TryGetValue(name, out int k)) outer[name] = k = outer.Count;
+            return OuterBase - k;
+        }
+
+        NodeInputs = new int[Order.Length][];
+        NodeOutputs = new int[Order.Length][];
+        for (int step = 0; step < Order.Length; step++)
+        {
+            var node = Order[step];
+            NodeInputs[step] = node.Inputs.Select(Read).ToArray();
+            NodeOutputs[step] = node.Outputs.Select(o => o.Length == 0 ? Omitted : slotOf[o]).ToArray();
+        }
+        GraphInputSlots = graph.Inputs.Select(i => slotOf[i.Name]).ToArray();
+        Initializers = graph.Initializers.Select(kv => (slotOf[kv.Key], kv.Value)).ToArray();
+        OutputSlots = graph.Outputs.Select(o => Read(o.Name)).ToArray();
+        SlotOf = slotOf;
+        SlotCount = slotOf.Count;
+        SlotNames = new string[slotOf.Count];
+        foreach (var (name, slot) in slotOf) SlotNames[slot] = name;
+        OuterNames = new string[outer.Count];
+        foreach (var (name, k) in outer) OuterNames[k] = name;
+
+        // A produced value is released after its last reader (a node reading it directly, or through one of its
+        // subgraphs); graph outputs are kept; values nobody reads go right after their producer.
+        var keep = new HashSet<string>(graph.Outputs.Select(o => o.Name));
+        var lastUse = new Dictionary<string, int>();
+        for (int step = 0; step < Order.Length; step++)
+            foreach (var name in Graph.NodeReads(Order[step])) lastUse[name] = step;
+        var release = new List<int>[Order.Length];
+        for (int i = 0; i < release.Length; i++) release[i] = new();
+        var produced = new HashSet<string>(Order.SelectMany(n => n.Outputs).Where(o => o.Length > 0));
+        foreach (var (name, step) in lastUse)
+            if (!keep.Contains(name) && produced.Contains(name)) release[step].Add(slotOf[name]);
+        for (int step = 0; step < Order.Length; step++)
+            foreach (var o in Order[step].Outputs)
+                if (o.Length > 0 && !lastUse.ContainsKey(o) && !keep.Contains(o)) release[step].Add(slotOf[o]);
+        ReleaseAfter = release.Select(r => r.Distinct().ToArray()).ToArray();
+    }
+
+    public Graph Graph { get; }
+    public Node[] Order { get; }
+    public int SlotCount { get; }
+    public Dictionary<string, int> SlotOf { get; }
+    public string[] SlotNames { get; }
+    public string[] OuterNames { get; }
+    public int[][] NodeInputs { get; }
+    public int[][] NodeOutputs { get; }
+    public int[][] ReleaseAfter { get; }
+    public int[] GraphInputSlots { get; }
+    public (int Slot, Tensor Value)[] Initializers { get; }
+
+    /// <summary>Per graph output: its slot, or an outer name (≤ <see cref="OuterBase"/>).</summary>
+    public int[] OutputSlots { get; }
+
+    private readonly ExecutionScope?[] _spares = new ExecutionScope?[4];
+
+    /// <summary>A scope to run this plan in: a cached one when available (scopes are reused across runs).</summary>
+    public ExecutionScope RentScope()
+    {
+        for (int i = 0; i < _spares.Length; i++)
+            if (Interlocked.Exchange(ref _spares[i], null) is { } scope) return scope;
+        return new ExecutionScope(this);
+    }
+
+    /// <summary>Keeps a finished (cleared) scope for the next run.</summary>
+    public void ReturnScope(ExecutionScope scope)
+    {
+        for (int i = 0; i < _spares.Length; i++)
+            if (Interlocked.CompareExchange(ref _spares[i], scope, null) is null) return;
+    }
+}
