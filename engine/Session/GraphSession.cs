@@ -24,10 +24,12 @@ public sealed class GraphSession : IDisposable
         OutputMetadata = model.Graph.Outputs.Select(o => NodeMetadata.From(WithInferredShape(o))).ToDictionary(m => m.Name);
         OutputNames = model.Graph.Outputs.Select(o => o.Name).ToArray();
         _workers = new WorkerPool(Math.Clamp(Options.EffectiveThreads, 1, WorkerPool.MaxDegreeAllowed));
+        _declaredShapes = model.Graph.FeedInputs.ToDictionary(i => i.Name, i => i.Type?.Shape);
         _buffers = Options.MaxPooledBufferBytes > 0 ? new TensorBufferPool(Options.MaxPooledBufferBytes) : null;
     }
 
     private readonly TensorBufferPool? _buffers;
+    private readonly Dictionary<string, Dim[]?> _declaredShapes;
 
     /// <summary>Bytes of freed intermediate buffers held for reuse (0 with reuse off).</summary>
     public long PooledBufferBytes => _buffers?.PooledBytes ?? 0;
@@ -90,7 +92,7 @@ public sealed class GraphSession : IDisposable
             if (!InputMetadata.ContainsKey(name) && !Model.Graph.Initializers.ContainsKey(name))
                 throw new InvalidInputException(
                     $"Unknown input '{name}'. The model's inputs are: {string.Join(", ", InputNames)}.");
-        var symbols = new Dictionary<string, (int Value, string Input)>();
+        Dictionary<string, (int Value, string Input)>? symbols = null;
         foreach (var meta in InputMetadata.Values)
         {
             if (!inputs.TryGetValue(meta.Name, out var value))
@@ -102,7 +104,7 @@ public sealed class GraphSession : IDisposable
             if (meta.ElementType != DataType.Undefined && t.DataType != meta.ElementType)
                 throw new InvalidInputException(
                     $"Input '{meta.Name}' expects element type {DataTypes.Name(meta.ElementType)} but got {DataTypes.Name(t.DataType)}.");
-            var declared = Model.Graph.Inputs.First(i => i.Name == meta.Name).Type?.Shape;
+            var declared = _declaredShapes[meta.Name];
             if (declared is null) continue;
             if (declared.Length != t.Rank)
                 throw new InvalidInputException(
@@ -114,6 +116,7 @@ public sealed class GraphSession : IDisposable
                         $"Input '{meta.Name}' expects dimension {d} = {declared[d].Value} {meta.ShapeString} but got {ShapeUtil.Format(t.Shape)}.");
                 if (declared[d].Symbol is { } sym)
                 {
+                    symbols ??= new();
                     if (symbols.TryGetValue(sym, out var seen) && seen.Value != t.Shape[d])
                         throw new InvalidInputException(
                             $"Dimension '{sym}' is {seen.Value} in input '{seen.Input}' but {t.Shape[d]} in input '{meta.Name}'.");
