@@ -100,7 +100,7 @@ internal sealed class ExecutionPlan
     {
         for (int i = 0; i < _spares.Length; i++)
             if (Interlocked.Exchange(ref _spares[i], null) is { } scope) return scope;
-        return new ExecutionScope(this);
+        return ExecutionScope.ForPlan(this);
     }
 
     /// <summary>Keeps a finished (cleared) scope for the next run.</summary>

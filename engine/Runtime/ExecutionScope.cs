@@ -32,7 +32,22 @@ internal sealed class ExecutionScope
     private readonly Value?[][] _nodeInputs;
     private bool _recycle;
 
-    public ExecutionScope(ExecutionPlan plan)
+    private static readonly ExecutionPlan s_noGraph = new(new IR.Graph());
+
+    /// <summary>
+    /// A scope outside any graph execution (e.g. for running an op at load time); subgraphs its ops run read outer names
+    /// from <paramref name="parent"/>.
+    /// </summary>
+    public ExecutionScope(ExecutionScope? parent) : this(s_noGraph, 0)
+    {
+        Parent = parent;
+        Cancellation = parent?.Cancellation ?? default;
+    }
+
+    /// <summary>A reusable scope for runs of <paramref name="plan"/> (see <see cref="ExecutionPlan.RentScope"/>).</summary>
+    public static ExecutionScope ForPlan(ExecutionPlan plan) => new(plan, 0);
+
+    private ExecutionScope(ExecutionPlan plan, int _)
     {
         Plan = plan;
         _slots = new Value?[plan.SlotCount];

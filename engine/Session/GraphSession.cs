@@ -23,10 +23,22 @@ public sealed class GraphSession : IDisposable
         _inferred = new Lazy<IReadOnlyDictionary<string, TypeInfo>>(() => ShapeInference.Run(model.Graph));
         OutputMetadata = model.Graph.Outputs.Select(o => NodeMetadata.From(WithInferredShape(o))).ToDictionary(m => m.Name);
         OutputNames = model.Graph.Outputs.Select(o => o.Name).ToArray();
+        Optimization = Options.OptimizationLevel > GraphOptimizationLevel.None
+            ? Optimizer.GraphOptimizer.Optimize(model, Options)
+            : null;
+        _graph = Optimization?.Model.Graph ?? model.Graph;
         _workers = new WorkerPool(Math.Clamp(Options.EffectiveThreads, 1, WorkerPool.MaxDegreeAllowed));
         _declaredShapes = model.Graph.FeedInputs.ToDictionary(i => i.Name, i => i.Type?.Shape);
         _buffers = Options.MaxPooledBufferBytes > 0 ? new TensorBufferPool(Options.MaxPooledBufferBytes) : null;
     }
+
+    private readonly Graph _graph;
+
+    /// <summary>What the optimizer did at session creation (null at level None); its Model holds the graph that runs.</summary>
+    public Optimizer.OptimizationResult? Optimization { get; }
+
+    /// <summary>The graph that runs: the optimized copy, or the model's own graph at level None.</summary>
+    public Graph ExecutionGraph => _graph;
 
     private readonly TensorBufferPool? _buffers;
     private readonly Dictionary<string, Dim[]?> _declaredShapes;
@@ -73,7 +85,7 @@ public sealed class GraphSession : IDisposable
         Validate(inputs);
         using var limits = TensorLimits.Push(Options.MaxTensorBytes);
         using var threads = KernelParallelism.Use(_workers);
-        var outputs = GraphExecutor.Run(Model.Graph, inputs, Options, cancellation, _buffers);
+        var outputs = GraphExecutor.Run(_graph, inputs, Options, cancellation, _buffers);
         var result = new KeyValuePair<string, Value?>[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
         return result;
