@@ -30,7 +30,10 @@ internal abstract class BinaryOp : TensorOp
 /// <summary>A binary op defined by one numeric formula for every numeric element type.</summary>
 internal abstract class NumericBinaryOp<TK>(OpBuildContext ctx, TK kernel) : BinaryOp(ctx) where TK : struct, INumericBinary
 {
-    protected override Tensor Apply(Tensor a, Tensor b) => NumericBinary.Apply(Name, a, b, kernel);
+    protected override Tensor Apply(Tensor a, Tensor b) => TryFast(a, b) ?? NumericBinary.Apply(Name, a, b, kernel);
+
+    /// <summary>The SIMD path (see <see cref="FastElementwise"/>) where the op has one for the operand types, else null.</summary>
+    protected virtual Tensor? TryFast(Tensor a, Tensor b) => null;
 }
 
 /// <summary>A comparison with a bool output, for every numeric element type.</summary>

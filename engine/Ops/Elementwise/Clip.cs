@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu.Elementwise;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
@@ -29,6 +30,12 @@ internal sealed class Clip : TensorOp
         {
             var r = Clamp(FloatWidening.Widen(x), Widen(lo), Widen(hi));
             return [FloatWidening.Narrow(r, x.DataType)];
+        }
+        if (x is Tensor<float> xf)
+        {
+            float l = lo is null ? float.NegativeInfinity : lo.As<float>()[0];
+            float h = hi is null ? float.PositiveInfinity : hi.As<float>()[0];
+            return [FastElementwise.Unary(xf, new ClipOperator(l, h))];
         }
         return [Clamp(x, lo, hi)];
     }

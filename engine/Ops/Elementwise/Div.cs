@@ -1,4 +1,6 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
@@ -8,6 +10,9 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal sealed class Div(OpBuildContext ctx) : NumericBinaryOp<Div.Kernel>(ctx, default)
 {
+    protected override Tensor? TryFast(Tensor a, Tensor b) =>
+        FastElementwise.FloatOrDouble(a, b, default(DivideOperator<float>), default(DivideOperator<double>));
+
     public readonly struct Kernel : INumericBinary
     {
         public T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>

@@ -1,4 +1,7 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
@@ -8,6 +11,8 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal sealed class Erf(OpBuildContext ctx) : FloatUnaryOp<Erf.Kernel>(ctx, default)
 {
+    protected override Tensor? TryFast(Tensor x) => x is Tensor<float> f ? FastElementwise.Unary(f, default(VectorMath.ErfOperator)) : null;
+
     public readonly struct Kernel : IFloatUnary
     {
         public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>

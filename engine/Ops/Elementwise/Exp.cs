@@ -1,10 +1,15 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
 /// <summary>Exp: Y = e^X. Float types; float16/bfloat16 computed in float.</summary>
 internal sealed class Exp(OpBuildContext ctx) : FloatUnaryOp<Exp.Kernel>(ctx, default)
 {
+    protected override Tensor? TryFast(Tensor x) => x is Tensor<float> f ? FastElementwise.Unary(f, default(VectorMath.ExpOperator)) : null;
+
     public readonly struct Kernel : IFloatUnary
     {
         public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);

@@ -1,4 +1,7 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
@@ -8,6 +11,12 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal sealed class Gelu(OpBuildContext ctx) : FloatUnaryOp<Gelu.Kernel>(ctx, new Kernel(ParseApproximate(ctx)))
 {
+    private readonly bool _tanh = ParseApproximate(ctx);
+
+    protected override Tensor? TryFast(Tensor x) => x is not Tensor<float> f ? null
+        : _tanh ? FastElementwise.Unary(f, default(VectorMath.GeluTanhOperator))
+        : FastElementwise.Unary(f, default(VectorMath.GeluOperator));
+
     private static bool ParseApproximate(OpBuildContext ctx) => ctx.Attributes.String("approximate", "none") switch
     {
         "none" => false,

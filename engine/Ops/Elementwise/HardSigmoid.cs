@@ -1,4 +1,7 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
@@ -10,6 +13,11 @@ internal sealed class HardSigmoid(OpBuildContext ctx)
     : FloatUnaryOp<HardSigmoid.Kernel>(
         ctx, new Kernel(ctx.Attributes.Float("alpha", 0.2f), ctx.Attributes.Float("beta", 0.5f)))
 {
+    private readonly float _alpha = ctx.Attributes.Float("alpha", 0.2f), _beta = ctx.Attributes.Float("beta", 0.5f);
+
+    protected override Tensor? TryFast(Tensor x) =>
+        x is Tensor<float> f ? FastElementwise.Unary(f, new HardSigmoidOperator(_alpha, _beta)) : null;
+
     public readonly struct Kernel(float alpha, float beta) : IFloatUnary
     {
         public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -1,4 +1,7 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
@@ -9,6 +12,10 @@ namespace NativeInfer.Ops.Elementwise;
 internal sealed class LeakyRelu(OpBuildContext ctx)
     : FloatUnaryOp<LeakyRelu.Kernel>(ctx, new Kernel(ctx.Attributes.Float("alpha", 0.01f)))
 {
+    private readonly float _alpha = ctx.Attributes.Float("alpha", 0.01f);
+
+    protected override Tensor? TryFast(Tensor x) => x is Tensor<float> f ? FastElementwise.Unary(f, new LeakyReluOperator(_alpha)) : null;
+
     public readonly struct Kernel(float alpha) : IFloatUnary
     {
         public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -1,4 +1,7 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
@@ -7,6 +10,8 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal sealed class Log(OpBuildContext ctx) : FloatUnaryOp<Log.Kernel>(ctx, default)
 {
+    protected override Tensor? TryFast(Tensor x) => x is Tensor<float> f ? FastElementwise.Unary(f, default(VectorMath.LogOperator)) : null;
+
     public readonly struct Kernel : IFloatUnary
     {
         public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);

@@ -1,4 +1,6 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
@@ -8,6 +10,9 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal sealed class Min(OpBuildContext ctx) : VariadicOp<Min.Kernel>(ctx, default)
 {
+    protected override Tensor? FastFold(Tensor acc, Tensor next) =>
+        FastElementwise.FloatOrDouble(acc, next, default(MinOperator<float>), default(MinOperator<double>));
+
     public readonly struct Kernel : INumericBinary
     {
         public T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => T.Min(a, b);

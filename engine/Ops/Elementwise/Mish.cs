@@ -1,10 +1,15 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
 /// <summary>Mish: Y = X * tanh(softplus(X)). Float types; float16/bfloat16 computed in float.</summary>
 internal sealed class Mish(OpBuildContext ctx) : FloatUnaryOp<Mish.Kernel>(ctx, default)
 {
+    protected override Tensor? TryFast(Tensor x) => x is Tensor<float> f ? FastElementwise.Unary(f, new MishOperator()) : null;
+
     public readonly struct Kernel : IFloatUnary
     {
         public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x * T.Tanh(FloatMath.Softplus(x));

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu.Elementwise;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
@@ -15,6 +16,9 @@ internal sealed class PRelu(OpBuildContext ctx) : NumericBinaryOp<PRelu.Kernel>(
                 $"PRelu: slope {ShapeUtil.Format(b.Shape)} does not broadcast to X {ShapeUtil.Format(a.Shape)}.");
         return base.Apply(a, b);
     }
+
+    protected override Tensor? TryFast(Tensor a, Tensor b) =>
+        FastElementwise.FloatOrDouble(a, b, default(PReluOperator<float>), default(PReluOperator<double>));
 
     public readonly struct Kernel : INumericBinary
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu.Elementwise;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
@@ -12,6 +13,12 @@ internal sealed class Pow(OpBuildContext ctx) : BinaryOp(ctx)
 {
     protected override Tensor Apply(Tensor a, Tensor b)
     {
+        // float ^ 2 (any exponent type): x * x is the double-computed power rounded once, exactly.
+        if (a is Tensor<float> af && b.Length == 1 && b.DataType is not (DataType.Bool or DataType.String) && b.GetDouble(0) == 2)
+        {
+            var shape = ShapeUtil.Broadcast(a.Shape, b.Shape);
+            return FastElementwise.Binary(af, af, default(MultiplyOperator<float>)).Reshape(shape);
+        }
         var x = FloatWidening.Widen(a);
         var y = FloatWidening.Widen(b);
         var z = TypeDispatch.Numeric<BaseFunc, Tensor>(x.DataType, new BaseFunc(x, y), Name);

@@ -1,10 +1,15 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu.Elementwise;
+using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
 
 /// <summary>Sub: C = A - B with multidirectional broadcasting, every numeric type (integers wrap).</summary>
 internal sealed class Sub(OpBuildContext ctx) : NumericBinaryOp<Sub.Kernel>(ctx, default)
 {
+    protected override Tensor? TryFast(Tensor a, Tensor b) =>
+        FastElementwise.FloatOrDouble(a, b, default(SubtractOperator<float>), default(SubtractOperator<double>));
+
     public readonly struct Kernel : INumericBinary
     {
         public T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;

@@ -7,9 +7,16 @@ internal abstract class UnaryOp(OpBuildContext ctx) : TensorOp
 {
     protected string Name { get; } = ctx.Node.OpType;
 
-    protected sealed override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs) => [Apply(inputs.Req(0))];
+    protected sealed override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
+    {
+        var x = inputs.Req(0);
+        return [TryFast(x) ?? Apply(x)];
+    }
 
     protected abstract Tensor Apply(Tensor x);
+
+    /// <summary>The SIMD path (see <see cref="FastElementwise"/>) where the op has one for x's type, else null.</summary>
+    protected virtual Tensor? TryFast(Tensor x) => null;
 }
 
 /// <summary>A unary op with one formula for every numeric type (bfloat16 via float).</summary>

@@ -21,10 +21,13 @@ internal abstract class VariadicOp<TK>(OpBuildContext ctx, TK kernel) : TensorOp
         {
             var t = inputs.Req(i);
             TypeDispatch.RequireSameType(Name, first, t);
-            acc = NumericBinary.Apply(Name, acc, FloatWidening.Widen(t), kernel);
+            acc = FastFold(acc, t) ?? NumericBinary.Apply(Name, acc, FloatWidening.Widen(t), kernel);
         }
         return [FloatWidening.Narrow(Finish(acc, inputs.Length), type)];
     }
+
+    /// <summary>One fold step on the SIMD path (float and double) where the op has one, else null.</summary>
+    protected virtual Tensor? FastFold(Tensor acc, Tensor next) => null;
 
     /// <summary>The last step on the folded result (Mean divides by the input count).</summary>
     protected virtual Tensor Finish(Tensor folded, int count) => folded;
