@@ -24,8 +24,19 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
     private static int MC => 240 / TK.MR * TK.MR;
     /// <summary>Columns per B panel: KC×NC (2 MB) in L3.</summary>
     private static int NC => 2048 / TK.NR * TK.NR;
-    /// <summary>Below this many multiply-adds the product runs on the calling thread only.</summary>
-    private const long ParallelThreshold = 1L << 17;
+    /// <summary>
+    /// Below this many multiply-adds (≈ 10 µs on one AVX-512 core) the product runs on the calling thread only: a
+    /// fork/join costs several microseconds.
+    /// </summary>
+    private const long ParallelThreshold = 1L << 20;
+
+    /// <summary>
+    /// K is cut into ceil(K / KC) blocks of near-equal depth (e.g. 576 = 3 × 192, not 256 + 256 + 64), so no block is
+    /// so shallow that storing C and the epilogue outweigh its multiply-adds. Block b spans [KBlockStart(b), KBlockStart(b + 1)).
+    /// </summary>
+    public static int KBlocks(int k) => (k + KC - 1) / KC;
+
+    public static int KBlockStart(int k, int blocks, int b) => (int)((long)b * k / blocks);
 
     public int M, N, K;
     public float Alpha, Beta;
@@ -116,11 +127,12 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
         for (int jc = j0; jc < j1; jc += NC)
         {
             int nc = Math.Min(NC, j1 - jc);
-            for (int pc = 0; pc < K; pc += KC)
+            int kBlocks = KBlocks(K);
+            for (int kb = 0; kb < kBlocks; kb++)
             {
-                int kc = Math.Min(KC, K - pc);
-                float beta = pc == 0 ? Beta : 1f;
-                bool last = pc + kc >= K;
+                int pc = KBlockStart(K, kBlocks, kb), kc = KBlockStart(K, kBlocks, kb + 1) - pc;
+                float beta = kb == 0 ? Beta : 1f;
+                bool last = kb == kBlocks - 1;
                 float* bp;
                 if (BPacked != null) bp = BPacked + (nint)pc * NPad + (nint)(jc / nrK) * kc * nrK;
                 else
@@ -150,6 +162,16 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
     {
         int mrK = TK.MR, nrK = TK.NR;
         bool epi = last && Epi.Active;
+        bool fused = epi && TK.FusesEpilogue;
+        bool activationAfter = fused && !SgemmTileEpilogue.IsRegisterActivation(Epi.Activation.Kind);
+        SgemmTileEpilogue tile = default;
+        if (fused)
+        {
+            tile.ResidualStride = Epi.ResidualStride;
+            tile.Activation = activationAfter ? SgemmActivationKind.None : Epi.Activation.Kind;
+            tile.P0 = Epi.Activation.Alpha;
+            tile.P1 = Epi.Activation.Beta;
+        }
         for (int jr = 0; jr < nc; jr += nrK)
         {
             int nr = Math.Min(nrK, nc - jr);
@@ -157,9 +179,23 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
             for (int ir = 0; ir < mc; ir += mrK)
             {
                 int mr = Math.Min(mrK, mc - ir);
-                float* c = C + (ic + ir) * Ldc + jc + jr;
-                TK.Run(kc, ap + (nint)(ir / mrK) * kc * mrK, bs, c, Ldc, mr, nr, Alpha, beta);
-                if (epi) Epi.ApplyTile(c, Ldc, ic + ir, jc + jr, mr, nr);
+                int row = ic + ir, col = jc + jr;
+                float* c = C + row * Ldc + col;
+                float* at = ap + (nint)(ir / mrK) * kc * mrK;
+                if (fused)
+                {
+                    // Biases, residual and a cheap activation in registers; a transcendental one right after the store.
+                    tile.RowBias = Epi.BiasKind == SgemmBiasKind.PerRow ? Epi.Bias + row : null;
+                    tile.ColBias = Epi.BiasKind == SgemmBiasKind.PerColumn ? Epi.Bias + col : null;
+                    tile.Residual = Epi.Residual == null ? null : Epi.Residual + row * Epi.ResidualStride + col;
+                    TK.RunFused(kc, at, bs, c, Ldc, mr, nr, Alpha, beta, &tile);
+                    if (activationAfter) Epi.ApplyActivation(c, Ldc, mr, nr);
+                }
+                else
+                {
+                    TK.Run(kc, at, bs, c, Ldc, mr, nr, Alpha, beta);
+                    if (epi) Epi.ApplyTile(c, Ldc, row, col, mr, nr);
+                }
             }
         }
     }
@@ -226,9 +262,10 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
         {
             int nr = Math.Min(nrK, j1 - j);
             new Span<float>(acc, nrK).Clear();
-            for (int pc = 0; pc < K; pc += KC)
+            int kBlocks = KBlocks(K);
+            for (int kb = 0; kb < kBlocks; kb++)
             {
-                int kc = Math.Min(KC, K - pc);
+                int pc = KBlockStart(K, kBlocks, kb), kc = KBlockStart(K, kBlocks, kb + 1) - pc;
                 Gemv.Strip(kc, A + pc * incx, incx, BPacked + (nint)pc * NPad + (nint)(j / nrK) * kc * nrK, nrK, acc);
             }
             float* y = C + j;
