@@ -1,4 +1,5 @@
 using NativeInfer.Onnx.Proto;
+using NativeInfer.Ops;
 using NativeInfer.Tensors;
 using NativeInfer.Tests.Support;
 using Xunit;
@@ -104,6 +105,25 @@ public class MatMulGemmPackedTests
         AssertClose(expected, packed, k, "Gemm packed");
         var fed = OpHarness.Run1("Gemm", 13, [a, b, c], attrs);
         AssertClose(expected, fed, k, "Gemm fed");
+    }
+
+    [Fact]
+    public void ConstantFloatBIsPackedAtBuildTime()
+    {
+        var b = new Tensor<float>([20, 6]);
+        Tensor? Lookup(string name) => name == "b" ? b : null;
+        OpBuildContext Context(string op, string bName) => new()
+        {
+            Node = new NativeInfer.IR.Node { Name = "n", OpType = op, Inputs = ["a", bName], Outputs = ["y"] },
+            ConstantLookup = Lookup,
+        };
+        Assert.True(NativeInfer.Ops.NN.MatMul.Create(Context("MatMul", "b")).HasPackedB);
+        Assert.True(NativeInfer.Ops.NN.Gemm.Create(Context("Gemm", "b")).HasPackedB);
+        Assert.False(NativeInfer.Ops.NN.MatMul.Create(Context("MatMul", "fed")).HasPackedB);
+        Assert.False(NativeInfer.Ops.NN.Gemm.Create(Context("Gemm", "fed")).HasPackedB);
+        // A batched constant B (more than one matrix) is not packed: each batch has its own matrix.
+        b = new Tensor<float>([2, 20, 6]);
+        Assert.False(NativeInfer.Ops.NN.MatMul.Create(Context("MatMul", "b")).HasPackedB);
     }
 
     [Theory]

@@ -27,6 +27,9 @@ internal sealed class Gemm : TensorOp
         _packedB = packedB;
     }
 
+    /// <summary>True when a constant B was packed at build time.</summary>
+    internal bool HasPackedB => _packedB is not null;
+
     public static Gemm Create(OpBuildContext ctx)
     {
         bool transA = ctx.Attributes.Int("transA", 0) != 0, transB = ctx.Attributes.Int("transB", 0) != 0;

@@ -22,6 +22,9 @@ internal sealed class MatMul : TensorOp
         _packedB = packedB;
     }
 
+    /// <summary>True when a constant B was packed at build time.</summary>
+    internal bool HasPackedB => _packedB is not null;
+
     public static MatMul Create(OpBuildContext ctx)
     {
         var b = ctx.ConstantInput(1);
