@@ -83,7 +83,7 @@ internal sealed class BatchNormalization : TensorOp
         var mean = ChannelNorm.Vector<T>(inputs.Req(3), channels, Op, "input_mean");
         var variance = ChannelNorm.Vector<T>(inputs.Req(4), channels, Op, "input_var");
         var xs = FloatWork.As<T>(x).Span;
-        var y = new Tensor<T>(x.Shape);
+        var y = Tensor<T>.Uninitialized(x.Shape);   // Affine writes every element
         if (!_training)
         {
             var inv = Moments.InvStd((T[])variance.Clone(), _epsilon);
