@@ -5,7 +5,8 @@ using BenchmarkDotNet.Running;
 namespace NativeInfer.Bench;
 
 /// <summary>
-/// <c>dotnet run --project bench -c Release -- peak | list | ...</c>: <c>peak</c> measures the machine's FP32 peak;
+/// <c>dotnet run --project bench -c Release -- peak | list | sgemm | ...</c>: <c>peak</c> measures the machine's FP32 peak;
+/// <c>sgemm</c> runs the SGEMM Stopwatch harness (<see cref="Benchmarks.SgemmStopwatch"/>);
 /// <c>list</c> lists the micro-benchmarks and how to run each; any other arguments go to BenchmarkDotNet
 /// (e.g. <c>--filter *Sgemm*</c>) with <see cref="BenchConfig"/> (GFLOP/s and %-of-peak columns).
 /// </summary>
@@ -20,6 +21,7 @@ public static class Program
             Console.WriteLine($"FP32 FMA peak, {Environment.ProcessorCount} threads: {MachinePeak.MeasureGflops(Environment.ProcessorCount, d):F1} GFLOP/s");
             return 0;
         }
+        if (args.Length > 0 && args[0] == "sgemm") return Benchmarks.SgemmStopwatch.Run(args[1..]);
         if (args.Length > 0 && args[0] == "list")
         {
             List();

@@ -2,7 +2,7 @@ using NativeInfer.Cli.Commands;
 
 namespace NativeInfer.Cli;
 
-/// <summary>The <c>nativeinfer</c> command: run, inspect, conformance.</summary>
+/// <summary>The <c>nativeinfer</c> command: run, inspect, conformance, ops, bench.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -21,6 +21,7 @@ public static class Program
                 "inspect" => InspectCommand.Execute(new CliArgs(rest)),
                 "conformance" => ConformanceCommand.Execute(new CliArgs(rest)),
                 "ops" => OpsCommand.Execute(new CliArgs(rest)),
+                "bench" => BenchCommand.Execute(new CliArgs(rest, "--json")),
                 _ => Unknown(args[0]),
             };
         }
@@ -53,6 +54,10 @@ public static class Program
               Inputs, outputs, opsets, op histogram and unsupported ops.
           nativeinfer conformance <suite-dir> [--report FILE.json] [--filter REGEX] [--overrides FILE] [--threads N]
               Runs an ONNX backend-test suite folder and compares with its reference outputs.
+          nativeinfer bench [<model.onnx>] [--threads N] [--iters N] [--warmup N] [--dim NAME=VALUE ...] [--seed N] [--json]
+              Times single runs on seeded random inputs (unknown dims from --dim, else 1; default model: the embedded
+              ResNet18): median/min/p90 latency, peak resident memory (VmHWM), managed bytes allocated per run.
+              --json prints one JSON object: median_ms, min_ms, p90_ms, peak_bytes, and more.
           nativeinfer ops [--update-readme README.md]
               The supported-operator table generated from the op registry.
         """);

@@ -56,7 +56,8 @@ public static class FlopColumns
         public int PriorityInCategory => peakThreads switch { null => 0, 1 => 1, _ => 2 };
         public bool IsNumeric => true;
         public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => legend;
+        public string Legend => peakThreads is null ? legend
+            : $"{legend}; peak used: {MachinePeak.Cached(peakThreads == 0 ? Environment.ProcessorCount : peakThreads.Value):F1} GFLOP/s";
 
         public bool IsAvailable(Summary summary) =>
             summary.BenchmarksCases.Any(c => typeof(IFlopCounted).IsAssignableFrom(c.Descriptor.Type));

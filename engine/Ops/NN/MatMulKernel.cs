@@ -7,7 +7,7 @@ using NativeInfer.Tensors;
 namespace NativeInfer.Ops.NN;
 
 /// <summary>
-/// Matrix products for the NN family: one GEMM routed to the packed SGEMM for float32 and to the generic kernel
+/// Matrix products for the NN family: one GEMM routed to <see cref="Sgemm"/> for float32 and to the generic kernel
 /// otherwise, and numpy-style batched matmul (1-D operands, broadcast batch dims).
 /// </summary>
 internal static class MatMulKernel
@@ -19,7 +19,7 @@ internal static class MatMulKernel
         ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate = false) where T : unmanaged, INumber<T>
     {
         if (typeof(T) == typeof(float))
-            PackedSgemm.Multiply(transA, transB, m, n, k, 1f, MemoryMarshal.Cast<T, float>(a), lda,
+            Sgemm.Multiply(transA, transB, m, n, k, 1f, MemoryMarshal.Cast<T, float>(a), lda,
                 MemoryMarshal.Cast<T, float>(b), ldb, accumulate ? 1f : 0f, MemoryMarshal.Cast<T, float>(c), ldc);
         else
             GenericGemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);

@@ -5,7 +5,7 @@ internal static class NNOps
 {
     public static void Register(OpRegistry r)
     {
-        r.Register("MatMul", 1, _ => new MatMul());
+        r.Register("MatMul", 1, MatMul.Create);
         r.Register("Gemm", 1, Gemm.Create);
         r.Register("Conv", 1, Conv.Create);
         r.Register("ConvTranspose", 1, ctx => new ConvTranspose(new ConvAttributes(ctx.Attributes),

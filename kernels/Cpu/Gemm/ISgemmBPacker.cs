@@ -10,8 +10,8 @@ namespace NativeInfer.Kernels.Cpu;
 /// starts at <c>panel[s·kc·NR]</c> and is row-major kc×NR: <c>panel[s·kc·NR + p·NR + q] = op(B)[k0 + p, j0 + s·NR + q]</c>.
 /// Columns at or past j0 + nc in the last strip must be written as 0. <c>panel.Length</c> is exactly
 /// kc·ceil(nc / NR)·NR.</para>
-/// <para>The kernel asks for panels with kc ≤ <see cref="SgemmKernel.PanelDepth"/>, k0 a multiple of PanelDepth and
-/// j0 a multiple of NR. <see cref="PackPanel"/> is called concurrently from several threads (for different panels or
+/// <para>The kernel asks for panels with kc ≤ <see cref="SgemmKernel.PanelDepth"/> (K is cut into ceil(K / PanelDepth)
+/// consecutive blocks of near-equal depth, so k0 need not be a multiple of PanelDepth) and j0 a multiple of NR. <see cref="PackPanel"/> is called concurrently from several threads (for different panels or
 /// for the same panel into different buffers): it must not mutate shared state.</para>
 /// </remarks>
 public interface ISgemmBPacker

@@ -16,6 +16,35 @@ internal unsafe interface ISgemmMicroKernel
     /// C[r·ldc + q] = alpha·acc + beta·C (with beta = 0, C is not read). Rows of A past mr may hold anything finite.
     /// </summary>
     static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta);
+
+    /// <summary>True when <see cref="RunFused"/> applies a tile epilogue in registers.</summary>
+    static abstract bool FusesEpilogue { get; }
+
+    /// <summary>
+    /// <see cref="Run"/>, then, before the store: + row bias, + column bias, + residual, then a cheap activation
+    /// (None, Relu, Clip, LeakyRelu) — all while the tile is in registers. Only called when <see cref="FusesEpilogue"/>.
+    /// </summary>
+    static abstract void RunFused(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta,
+        SgemmTileEpilogue* epilogue);
+}
+
+/// <summary>The epilogue of one tile, pointers already offset to the tile; null pointers are absent terms.</summary>
+internal unsafe struct SgemmTileEpilogue
+{
+    /// <summary>Bias of the tile's first row (one value per row), or null.</summary>
+    public float* RowBias;
+    /// <summary>Bias of the tile's first column (one value per column), or null.</summary>
+    public float* ColBias;
+    /// <summary>Residual element at the tile's origin, or null.</summary>
+    public float* Residual;
+    public nint ResidualStride;
+    /// <summary>None, Relu, Clip or LeakyRelu (other activations run after the store).</summary>
+    public SgemmActivationKind Activation;
+    public float P0, P1;
+
+    /// <summary>Whether an activation can be applied in registers by <see cref="ISgemmMicroKernel.RunFused"/>.</summary>
+    public static bool IsRegisterActivation(SgemmActivationKind kind) =>
+        kind is SgemmActivationKind.None or SgemmActivationKind.Relu or SgemmActivationKind.Clip or SgemmActivationKind.LeakyRelu;
 }
 
 /// <summary>A row count known when the JIT specializes a generic method (dead rows are compiled away).</summary>

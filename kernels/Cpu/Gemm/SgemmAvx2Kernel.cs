@@ -8,10 +8,16 @@ namespace NativeInfer.Kernels.Cpu;
 /// AVX2 + FMA micro-kernel, 6×16 tile: 12 ymm accumulators, two B loads and six broadcasts per k step (15 of the 16
 /// ymm registers). Partial tiles are computed whole and stored through a stack tile.
 /// </summary>
+[SkipLocalsInit]
 internal unsafe struct SgemmAvx2Kernel : ISgemmMicroKernel
 {
     public static SgemmIsa Isa => SgemmIsa.Avx2;
     public static int MR => 6;
+    public static bool FusesEpilogue => false;
+
+    public static void RunFused(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta,
+        SgemmTileEpilogue* epilogue) => throw new NotSupportedException();
+
     public static int NR => 16;
 
     public static bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported;

@@ -7,8 +7,10 @@ namespace NativeInfer.Kernels.Cpu;
 /// <summary>
 /// AVX-512 micro-kernel, 12×32 tile: 24 zmm accumulators (12 rows × 2 vectors), two B loads and 12 broadcasts per
 /// k step; enough independent FMA chains to cover two 512-bit FMA pipes at latency 4. Row tails run a specialization
-/// with only the live rows; column tails store through an AVX-512 mask.
+/// with only the live rows; column tails store through an AVX-512 mask. A fused epilogue (biases, residual, a cheap
+/// activation) is applied to the tile, spilled to L1, on its way to the single store into C.
 /// </summary>
+[SkipLocalsInit]
 internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
 {
     public static SgemmIsa Isa => SgemmIsa.Avx512;
@@ -17,22 +19,28 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
 
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    public static bool FusesEpilogue => true;
+
+    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta) =>
+        RunFused(kc, a, b, c, ldc, mr, nr, alpha, beta, null);
+
+    public static void RunFused(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta,
+        SgemmTileEpilogue* e)
     {
         switch (mr)
         {
-            case 12: Tile<Rows12>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 11: Tile<Rows11>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 10: Tile<Rows10>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 9: Tile<Rows9>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 8: Tile<Rows8>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 7: Tile<Rows7>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 6: Tile<Rows6>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 5: Tile<Rows5>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 4: Tile<Rows4>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 3: Tile<Rows3>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            case 2: Tile<Rows2>(kc, a, b, c, ldc, nr, alpha, beta); break;
-            default: Tile<Rows1>(kc, a, b, c, ldc, nr, alpha, beta); break;
+            case 12: Tile<Rows12>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 11: Tile<Rows11>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 10: Tile<Rows10>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 9: Tile<Rows9>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 8: Tile<Rows8>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 7: Tile<Rows7>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 6: Tile<Rows6>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 5: Tile<Rows5>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 4: Tile<Rows4>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 3: Tile<Rows3>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 2: Tile<Rows2>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            default: Tile<Rows1>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
         }
     }
 
@@ -40,7 +48,8 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
     private static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Avx512F.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TRows>(int kc, float* a, float* b, float* c, nint ldc, int nr, float alpha, float beta)
+    private static void Tile<TRows>(int kc, float* a, float* b, float* c, nint ldc, int nr, float alpha, float beta,
+        SgemmTileEpilogue* e)
         where TRows : struct, IRowCount
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
@@ -48,22 +57,24 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-                { var a0 = Vector512.Create(a[0]); c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01); }
-                if (TRows.Value > 1) { var a1 = Vector512.Create(a[1]); c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11); }
-                if (TRows.Value > 2) { var a2 = Vector512.Create(a[2]); c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21); }
-                if (TRows.Value > 3) { var a3 = Vector512.Create(a[3]); c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31); }
-                if (TRows.Value > 4) { var a4 = Vector512.Create(a[4]); c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41); }
-                if (TRows.Value > 5) { var a5 = Vector512.Create(a[5]); c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51); }
-                if (TRows.Value > 6) { var a6 = Vector512.Create(a[6]); c60 = Fma(a6, b0, c60); c61 = Fma(a6, b1, c61); }
-                if (TRows.Value > 7) { var a7 = Vector512.Create(a[7]); c70 = Fma(a7, b0, c70); c71 = Fma(a7, b1, c71); }
-                if (TRows.Value > 8) { var a8 = Vector512.Create(a[8]); c80 = Fma(a8, b0, c80); c81 = Fma(a8, b1, c81); }
-                if (TRows.Value > 9) { var a9 = Vector512.Create(a[9]); c90 = Fma(a9, b0, c90); c91 = Fma(a9, b1, c91); }
-                if (TRows.Value > 10) { var a10 = Vector512.Create(a[10]); c100 = Fma(a10, b0, c100); c101 = Fma(a10, b1, c101); }
-                if (TRows.Value > 11) { var a11 = Vector512.Create(a[11]); c110 = Fma(a11, b0, c110); c111 = Fma(a11, b1, c111); }
+            { var a0 = Vector512.Create(a[0]); c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01); }
+            if (TRows.Value > 1) { var a1 = Vector512.Create(a[1]); c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11); }
+            if (TRows.Value > 2) { var a2 = Vector512.Create(a[2]); c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21); }
+            if (TRows.Value > 3) { var a3 = Vector512.Create(a[3]); c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31); }
+            if (TRows.Value > 4) { var a4 = Vector512.Create(a[4]); c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41); }
+            if (TRows.Value > 5) { var a5 = Vector512.Create(a[5]); c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51); }
+            if (TRows.Value > 6) { var a6 = Vector512.Create(a[6]); c60 = Fma(a6, b0, c60); c61 = Fma(a6, b1, c61); }
+            if (TRows.Value > 7) { var a7 = Vector512.Create(a[7]); c70 = Fma(a7, b0, c70); c71 = Fma(a7, b1, c71); }
+            if (TRows.Value > 8) { var a8 = Vector512.Create(a[8]); c80 = Fma(a8, b0, c80); c81 = Fma(a8, b1, c81); }
+            if (TRows.Value > 9) { var a9 = Vector512.Create(a[9]); c90 = Fma(a9, b0, c90); c91 = Fma(a9, b1, c91); }
+            if (TRows.Value > 10) { var a10 = Vector512.Create(a[10]); c100 = Fma(a10, b0, c100); c101 = Fma(a10, b1, c101); }
+            if (TRows.Value > 11) { var a11 = Vector512.Create(a[11]); c110 = Fma(a11, b0, c110); c111 = Fma(a11, b1, c111); }
             a += 12;
             b += 32;
         }
-        var va = Vector512.Create(alpha);
+        if (e == null)
+        {
+            var va = Vector512.Create(alpha);
             StoreRow(c + 0 * ldc, c00, c01, va, beta, nr);
             if (TRows.Value > 1) StoreRow(c + 1 * ldc, c10, c11, va, beta, nr);
             if (TRows.Value > 2) StoreRow(c + 2 * ldc, c20, c21, va, beta, nr);
@@ -76,7 +87,110 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
             if (TRows.Value > 9) StoreRow(c + 9 * ldc, c90, c91, va, beta, nr);
             if (TRows.Value > 10) StoreRow(c + 10 * ldc, c100, c101, va, beta, nr);
             if (TRows.Value > 11) StoreRow(c + 11 * ldc, c110, c111, va, beta, nr);
+            return;
+        }
+        // A fused epilogue spills the tile to L1 first: calling out with the accumulators live would make the JIT
+        // spill them inside the k loop.
+        float* t = stackalloc float[12 * 32];
+        {
+            { Vector512.Store(c00, t + 0); Vector512.Store(c01, t + 16); }
+            if (TRows.Value > 1) { Vector512.Store(c10, t + 32); Vector512.Store(c11, t + 48); }
+            if (TRows.Value > 2) { Vector512.Store(c20, t + 64); Vector512.Store(c21, t + 80); }
+            if (TRows.Value > 3) { Vector512.Store(c30, t + 96); Vector512.Store(c31, t + 112); }
+            if (TRows.Value > 4) { Vector512.Store(c40, t + 128); Vector512.Store(c41, t + 144); }
+            if (TRows.Value > 5) { Vector512.Store(c50, t + 160); Vector512.Store(c51, t + 176); }
+            if (TRows.Value > 6) { Vector512.Store(c60, t + 192); Vector512.Store(c61, t + 208); }
+            if (TRows.Value > 7) { Vector512.Store(c70, t + 224); Vector512.Store(c71, t + 240); }
+            if (TRows.Value > 8) { Vector512.Store(c80, t + 256); Vector512.Store(c81, t + 272); }
+            if (TRows.Value > 9) { Vector512.Store(c90, t + 288); Vector512.Store(c91, t + 304); }
+            if (TRows.Value > 10) { Vector512.Store(c100, t + 320); Vector512.Store(c101, t + 336); }
+            if (TRows.Value > 11) { Vector512.Store(c110, t + 352); Vector512.Store(c111, t + 368); }
+        }
+        StoreFusedTile(t, c, ldc, TRows.Value, nr, alpha, beta, e);
     }
+
+    /// <summary>Row by row of the spilled tile t: alpha·acc + beta·C + biases + residual, activation, one store to C.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreFusedTile(float* t, float* c, nint ldc, int rows, int nr, float alpha, float beta, SgemmTileEpilogue* e)
+    {
+        var va = Vector512.Create(alpha);
+        for (int row = 0; row < rows; row++)
+            StoreFused(c + row * ldc, Vector512.Load(t + row * 32), Vector512.Load(t + row * 32 + 16), va, beta, nr, e, row);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFused(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> va, float beta, int nr,
+        SgemmTileEpilogue* e, int row)
+    {
+        var v0 = x0 * va;
+        var v1 = x1 * va;
+        float* res = e->Residual == null ? null : e->Residual + row * e->ResidualStride;
+        if (nr == 32)
+        {
+            if (beta != 0f)
+            {
+                var vb = Vector512.Create(beta);
+                v0 = Fma(Vector512.Load(c), vb, v0);
+                v1 = Fma(Vector512.Load(c + 16), vb, v1);
+            }
+            if (e->RowBias != null)
+            {
+                var rb = Vector512.Create(e->RowBias[row]);
+                v0 += rb;
+                v1 += rb;
+            }
+            if (e->ColBias != null)
+            {
+                v0 += Vector512.Load(e->ColBias);
+                v1 += Vector512.Load(e->ColBias + 16);
+            }
+            if (res != null)
+            {
+                v0 += Vector512.Load(res);
+                v1 += Vector512.Load(res + 16);
+            }
+            Vector512.Store(Activate(v0, e), c);
+            Vector512.Store(Activate(v1, e), c + 16);
+            return;
+        }
+        // Column tail: every load and store through a mask, so nothing past the tile (or past a bias) is touched.
+        var m0 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nr)).AsSingle();
+        var m1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nr - 16)).AsSingle();
+        var zero = Vector512<float>.Zero;
+        if (beta != 0f)
+        {
+            var vb = Vector512.Create(beta);
+            v0 = Fma(Avx512F.MaskLoad(c, m0, zero), vb, v0);
+            v1 = Fma(Avx512F.MaskLoad(c + 16, m1, zero), vb, v1);
+        }
+        if (e->RowBias != null)
+        {
+            var rb = Vector512.Create(e->RowBias[row]);
+            v0 += rb;
+            v1 += rb;
+        }
+        if (e->ColBias != null)
+        {
+            v0 += Avx512F.MaskLoad(e->ColBias, m0, zero);
+            v1 += Avx512F.MaskLoad(e->ColBias + 16, m1, zero);
+        }
+        if (res != null)
+        {
+            v0 += Avx512F.MaskLoad(res, m0, zero);
+            v1 += Avx512F.MaskLoad(res + 16, m1, zero);
+        }
+        Avx512F.MaskStore(c, m0, Activate(v0, e));
+        Avx512F.MaskStore(c + 16, m1, Activate(v1, e));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Activate(Vector512<float> v, SgemmTileEpilogue* e) => e->Activation switch
+    {
+        SgemmActivationKind.Relu => Avx512F.Max(v, Vector512<float>.Zero),
+        SgemmActivationKind.Clip => Avx512F.Min(Avx512F.Max(v, Vector512.Create(e->P0)), Vector512.Create(e->P1)),
+        SgemmActivationKind.LeakyRelu => Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(v, Vector512<float>.Zero), v, v * e->P0),
+        _ => v,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> va, float beta, int nr)

@@ -22,10 +22,23 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
     public const int KC = 256;
     /// <summary>Rows per A block: MC×KC (≈ 240 KB) stays in the 1 MB L2 while the B panel streams past.</summary>
     private static int MC => 240 / TK.MR * TK.MR;
-    /// <summary>Columns per B panel: KC×NC (2 MB) in L3.</summary>
+    /// <summary>Columns per B panel reused by several A blocks: KC×NC (2 MB) in L3.</summary>
     private static int NC => 2048 / TK.NR * TK.NR;
-    /// <summary>Below this many multiply-adds the product runs on the calling thread only.</summary>
-    private const long ParallelThreshold = 1L << 17;
+    /// <summary>Columns per B panel used by one A block at a time: KC×NCSmall (512 KB) stays in the 1 MB L2.</summary>
+    private static int NCSmall => 512 / TK.NR * TK.NR;
+    /// <summary>
+    /// Below this many multiply-adds (≈ 10 µs on one AVX-512 core) the product runs on the calling thread only: a
+    /// fork/join costs several microseconds.
+    /// </summary>
+    private const long ParallelThreshold = 1L << 20;
+
+    /// <summary>
+    /// K is cut into ceil(K / KC) blocks of near-equal depth (e.g. 576 = 3 × 192, not 256 + 256 + 64), so no block is
+    /// so shallow that storing C and the epilogue outweigh its multiply-adds. Block b spans [KBlockStart(b), KBlockStart(b + 1)).
+    /// </summary>
+    public static int KBlocks(int k) => (k + KC - 1) / KC;
+
+    public static int KBlockStart(int k, int blocks, int b) => (int)((long)b * k / blocks);
 
     public int M, N, K;
     public float Alpha, Beta;
@@ -107,42 +120,65 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
     }
 
     /// <summary>C[i0:i1, j0:j1], all of K. i0 is a multiple of MR and j0 of NR.</summary>
+    /// <remarks>
+    /// Two loop orders. With several A blocks to pack (a plain A taller than MC), B panels of NC columns are reused by
+    /// every A block and live in L3 (jc → pc → ic). Otherwise (A pre-packed, or one A block) a panel is used once per
+    /// A block already in cache, so panels are narrower (NCSmall: KC×NCSmall ≈ 512 KB) and stay in L2 from packing to
+    /// use; a single plain A block is then packed once per K block (pc → jc).
+    /// </remarks>
     private void Region(int i0, int i1, int j0, int j1)
     {
-        int mrK = TK.MR, nrK = TK.NR;
-        int ncMax = Math.Min(NC, RoundUp(j1 - j0, nrK));
+        int nrK = TK.NR;
+        bool oneABlock = i1 - i0 <= MC;
+        int nc0 = APacked != null || oneABlock ? NCSmall : NC;
         float* aBuf = APacked == null ? SgemmScratch.ABlock(MC * KC) : null;
-        float* bBuf = BPacked == null ? SgemmScratch.BPanel(KC * ncMax) : null;
-        for (int jc = j0; jc < j1; jc += NC)
+        float* bBuf = BPacked == null ? SgemmScratch.BPanel(KC * Math.Min(nc0, RoundUp(j1 - j0, nrK))) : null;
+        int kBlocks = KBlocks(K);
+        if (APacked == null && oneABlock)
         {
-            int nc = Math.Min(NC, j1 - jc);
-            for (int pc = 0; pc < K; pc += KC)
+            for (int kb = 0; kb < kBlocks; kb++)
             {
-                int kc = Math.Min(KC, K - pc);
-                float beta = pc == 0 ? Beta : 1f;
-                bool last = pc + kc >= K;
-                float* bp;
-                if (BPacked != null) bp = BPacked + (nint)pc * NPad + (nint)(jc / nrK) * kc * nrK;
-                else
+                int pc = KBlockStart(K, kBlocks, kb), kc = KBlockStart(K, kBlocks, kb + 1) - pc;
+                SgemmPacking<TK>.PackA(TransA, A, Lda, i0, i1 - i0, pc, kc, aBuf);
+                for (int jc = j0; jc < j1; jc += nc0)
                 {
-                    bp = bBuf;
-                    if (Packer != null) Packer.PackPanel(pc, kc, jc, nc, new Span<float>(bBuf, kc * RoundUp(nc, nrK)));
-                    else SgemmPacking<TK>.PackB(TransB, B, Ldb, pc, kc, jc, nc, bBuf);
+                    int nc = Math.Min(nc0, j1 - jc);
+                    Macro(aBuf, PanelB(pc, kc, jc, nc, bBuf), kc, i0, i1 - i0, jc, nc, kb == 0 ? Beta : 1f, kb == kBlocks - 1);
                 }
+            }
+            return;
+        }
+        for (int jc = j0; jc < j1; jc += nc0)
+        {
+            int nc = Math.Min(nc0, j1 - jc);
+            for (int kb = 0; kb < kBlocks; kb++)
+            {
+                int pc = KBlockStart(K, kBlocks, kb), kc = KBlockStart(K, kBlocks, kb + 1) - pc;
+                float* bp = PanelB(pc, kc, jc, nc, bBuf);
                 for (int ic = i0; ic < i1; ic += MC)
                 {
                     int mc = Math.Min(MC, i1 - ic);
                     float* ap;
-                    if (APacked != null) ap = APacked + (nint)pc * MPad + (nint)(ic / mrK) * kc * mrK;
+                    if (APacked != null) ap = APacked + (nint)pc * MPad + (nint)(ic / TK.MR) * kc * TK.MR;
                     else
                     {
                         ap = aBuf;
                         SgemmPacking<TK>.PackA(TransA, A, Lda, ic, mc, pc, kc, aBuf);
                     }
-                    Macro(ap, bp, kc, ic, mc, jc, nc, beta, last);
+                    Macro(ap, bp, kc, ic, mc, jc, nc, kb == 0 ? Beta : 1f, kb == kBlocks - 1);
                 }
             }
         }
+    }
+
+    /// <summary>The packed B panel for rows [pc, pc+kc) and columns [jc, jc+nc): in the pre-packed B, or packed into buf.</summary>
+    private float* PanelB(int pc, int kc, int jc, int nc, float* buf)
+    {
+        int nrK = TK.NR;
+        if (BPacked != null) return BPacked + (nint)pc * NPad + (nint)(jc / nrK) * kc * nrK;
+        if (Packer != null) Packer.PackPanel(pc, kc, jc, nc, new Span<float>(buf, kc * RoundUp(nc, nrK)));
+        else SgemmPacking<TK>.PackB(TransB, B, Ldb, pc, kc, jc, nc, buf);
+        return buf;
     }
 
     /// <summary>The mc×nc block at (ic, jc) for one K block: B strips outer (each stays in L1), A strips inner.</summary>
@@ -150,6 +186,16 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
     {
         int mrK = TK.MR, nrK = TK.NR;
         bool epi = last && Epi.Active;
+        bool fused = epi && TK.FusesEpilogue;
+        bool activationAfter = fused && !SgemmTileEpilogue.IsRegisterActivation(Epi.Activation.Kind);
+        SgemmTileEpilogue tile = default;
+        if (fused)
+        {
+            tile.ResidualStride = Epi.ResidualStride;
+            tile.Activation = activationAfter ? SgemmActivationKind.None : Epi.Activation.Kind;
+            tile.P0 = Epi.Activation.Alpha;
+            tile.P1 = Epi.Activation.Beta;
+        }
         for (int jr = 0; jr < nc; jr += nrK)
         {
             int nr = Math.Min(nrK, nc - jr);
@@ -157,9 +203,23 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
             for (int ir = 0; ir < mc; ir += mrK)
             {
                 int mr = Math.Min(mrK, mc - ir);
-                float* c = C + (ic + ir) * Ldc + jc + jr;
-                TK.Run(kc, ap + (nint)(ir / mrK) * kc * mrK, bs, c, Ldc, mr, nr, Alpha, beta);
-                if (epi) Epi.ApplyTile(c, Ldc, ic + ir, jc + jr, mr, nr);
+                int row = ic + ir, col = jc + jr;
+                float* c = C + row * Ldc + col;
+                float* at = ap + (nint)(ir / mrK) * kc * mrK;
+                if (fused)
+                {
+                    // Biases, residual and a cheap activation in registers; a transcendental one right after the store.
+                    tile.RowBias = Epi.BiasKind == SgemmBiasKind.PerRow ? Epi.Bias + row : null;
+                    tile.ColBias = Epi.BiasKind == SgemmBiasKind.PerColumn ? Epi.Bias + col : null;
+                    tile.Residual = Epi.Residual == null ? null : Epi.Residual + row * Epi.ResidualStride + col;
+                    TK.RunFused(kc, at, bs, c, Ldc, mr, nr, Alpha, beta, &tile);
+                    if (activationAfter) Epi.ApplyActivation(c, Ldc, mr, nr);
+                }
+                else
+                {
+                    TK.Run(kc, at, bs, c, Ldc, mr, nr, Alpha, beta);
+                    if (epi) Epi.ApplyTile(c, Ldc, row, col, mr, nr);
+                }
             }
         }
     }
@@ -226,9 +286,10 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
         {
             int nr = Math.Min(nrK, j1 - j);
             new Span<float>(acc, nrK).Clear();
-            for (int pc = 0; pc < K; pc += KC)
+            int kBlocks = KBlocks(K);
+            for (int kb = 0; kb < kBlocks; kb++)
             {
-                int kc = Math.Min(KC, K - pc);
+                int pc = KBlockStart(K, kBlocks, kb), kc = KBlockStart(K, kBlocks, kb + 1) - pc;
                 Gemv.Strip(kc, A + pc * incx, incx, BPacked + (nint)pc * NPad + (nint)(j / nrK) * kc * nrK, nrK, acc);
             }
             float* y = C + j;

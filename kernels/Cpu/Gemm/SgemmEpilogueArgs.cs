@@ -21,4 +21,10 @@ internal unsafe struct SgemmEpilogueArgs
                 Residual != null ? Residual + i * ResidualStride + col0 : null, Activation);
         }
     }
+
+    /// <summary>Applies only the activation to an mr×nr tile (biases and residual already added).</summary>
+    public readonly void ApplyActivation(float* c, nint ldc, int mr, int nr)
+    {
+        for (int r = 0; r < mr; r++) SgemmActivations.ApplyRow(c + r * ldc, nr, 0f, null, null, Activation);
+    }
 }

@@ -9,7 +9,7 @@ namespace NativeInfer.Kernels.Cpu;
 /// safe to share between threads; valid only with the <see cref="SgemmKernel"/> (ISA) that packed it.
 /// </summary>
 /// <remarks>
-/// Layout: K blocks of depth PanelDepth; block kb (k0 = kb·PanelDepth, kc rows) starts at k0·PaddedRows and holds
+/// Layout: ceil(K / PanelDepth) K blocks of near-equal depth; block kb (rows k0 … k0 + kc − 1) starts at k0·PaddedRows and holds
 /// PaddedRows / MR strips of kc×MR (element (i, p) at strip i / MR, offset p·MR + i % MR), zero-padded past M.
 /// </remarks>
 public sealed unsafe class SgemmPackedA

@@ -9,7 +9,7 @@ namespace NativeInfer.Kernels.Cpu;
 /// only with the <see cref="SgemmKernel"/> (ISA) that packed it.
 /// </summary>
 /// <remarks>
-/// Layout: K blocks of depth PanelDepth; block kb (k0 = kb·PanelDepth, kc rows) starts at k0·PaddedColumns and is the
+/// Layout: ceil(K / PanelDepth) K blocks of near-equal depth; block kb (rows k0 … k0 + kc − 1) starts at k0·PaddedColumns and is the
 /// <see cref="ISgemmBPacker"/> panel of rows [k0, k0 + kc) and all columns: strips of kc×NR, zero-padded past N.
 /// </remarks>
 public sealed unsafe class SgemmPackedB

@@ -96,9 +96,10 @@ internal static unsafe class SgemmPacking<TK> where TK : struct, ISgemmMicroKern
     /// <summary>Packs all of op(A) (m×k) in the <see cref="SgemmPackedA"/> layout.</summary>
     public static void PackAllA(bool transA, float* a, nint lda, int m, int k, int paddedRows, float* dst)
     {
-        for (int pc = 0; pc < k; pc += SgemmCall<TK>.KC)
+        int kBlocks = SgemmCall<TK>.KBlocks(k);
+        for (int kb = 0; kb < kBlocks; kb++)
         {
-            int kc = Math.Min(SgemmCall<TK>.KC, k - pc);
+            int pc = SgemmCall<TK>.KBlockStart(k, kBlocks, kb), kc = SgemmCall<TK>.KBlockStart(k, kBlocks, kb + 1) - pc;
             PackA(transA, a, lda, 0, m, pc, kc, dst + (nint)pc * paddedRows);
         }
     }
@@ -106,9 +107,10 @@ internal static unsafe class SgemmPacking<TK> where TK : struct, ISgemmMicroKern
     /// <summary>Packs all of op(B) (k×n) in the <see cref="SgemmPackedB"/> layout.</summary>
     public static void PackAllB(bool transB, float* b, nint ldb, int k, int n, int paddedColumns, float* dst)
     {
-        for (int pc = 0; pc < k; pc += SgemmCall<TK>.KC)
+        int kBlocks = SgemmCall<TK>.KBlocks(k);
+        for (int kb = 0; kb < kBlocks; kb++)
         {
-            int kc = Math.Min(SgemmCall<TK>.KC, k - pc);
+            int pc = SgemmCall<TK>.KBlockStart(k, kBlocks, kb), kc = SgemmCall<TK>.KBlockStart(k, kBlocks, kb + 1) - pc;
             PackB(transB, b, ldb, pc, kc, 0, n, dst + (nint)pc * paddedColumns);
         }
     }

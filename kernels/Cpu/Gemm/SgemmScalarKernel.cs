@@ -1,10 +1,17 @@
+using System.Runtime.CompilerServices;
 namespace NativeInfer.Kernels.Cpu;
 
 /// <summary>Scalar micro-kernel, 4×4 tile in locals: the floor for a CPU without SIMD, and a reference path.</summary>
+[SkipLocalsInit]
 internal unsafe struct SgemmScalarKernel : ISgemmMicroKernel
 {
     public static SgemmIsa Isa => SgemmIsa.Scalar;
     public static int MR => 4;
+    public static bool FusesEpilogue => false;
+
+    public static void RunFused(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta,
+        SgemmTileEpilogue* epilogue) => throw new NotSupportedException();
+
     public static int NR => 4;
 
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)

@@ -8,10 +8,16 @@ namespace NativeInfer.Kernels.Cpu;
 /// Portable Vector128 micro-kernel (SSE or NEON; FMA when the CPU has it, multiply + add otherwise), 6×8 tile: 12
 /// accumulators. Partial tiles are computed whole and stored through a stack tile.
 /// </summary>
+[SkipLocalsInit]
 internal unsafe struct SgemmVector128Kernel : ISgemmMicroKernel
 {
     public static SgemmIsa Isa => SgemmIsa.Vector128;
     public static int MR => 6;
+    public static bool FusesEpilogue => false;
+
+    public static void RunFused(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta,
+        SgemmTileEpilogue* epilogue) => throw new NotSupportedException();
+
     public static int NR => 8;
 
     public static bool IsSupported => Vector128.IsHardwareAccelerated;
