@@ -19,7 +19,7 @@ namespace NativeInfer.Kernels.Cpu.Conv;
 public static unsafe class Convolution
 {
     /// <summary>Below this many multiply-adds per (image, group) product the SGEMM stays on one thread (its own threshold).</summary>
-    private const long GemmParallelThreshold = 1L << 17;
+    private const long GemmParallelThreshold = 1L << 20;
 
     /// <summary>Convolution with weights packed once by <see cref="ConvWeights.Pack"/>.</summary>
     public static void Forward(ReadOnlySpan<float> x, int batch, int channels, ConvWeights w, SpatialGeometry g,
