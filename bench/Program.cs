@@ -5,8 +5,9 @@ using BenchmarkDotNet.Running;
 namespace NativeInfer.Bench;
 
 /// <summary>
-/// <c>dotnet run --project bench -c Release -- peak | list | sgemm | ...</c>: <c>peak</c> measures the machine's FP32 peak;
-/// <c>sgemm</c> runs the SGEMM Stopwatch harness (<see cref="Benchmarks.SgemmStopwatch"/>);
+/// <c>dotnet run --project bench -c Release -- peak | list | sgemm | conv | ...</c>: <c>peak</c> measures the machine's FP32 peak;
+/// <c>sgemm</c> runs the SGEMM Stopwatch harness (<see cref="Benchmarks.SgemmStopwatch"/>); <c>conv</c> the convolution one
+/// (<see cref="Benchmarks.ConvStopwatch"/>);
 /// <c>list</c> lists the micro-benchmarks and how to run each; any other arguments go to BenchmarkDotNet
 /// (e.g. <c>--filter *Sgemm*</c>) with <see cref="BenchConfig"/> (GFLOP/s and %-of-peak columns).
 /// </summary>
@@ -22,6 +23,7 @@ public static class Program
             return 0;
         }
         if (args.Length > 0 && args[0] == "sgemm") return Benchmarks.SgemmStopwatch.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "conv") return Benchmarks.ConvStopwatch.Run(args[1..]);
         if (args.Length > 0 && args[0] == "list")
         {
             List();

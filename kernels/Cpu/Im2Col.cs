@@ -165,7 +165,7 @@ public static class Im2Col
     /// For output columns ow0..ow0+run along the innermost dim, the sub-range [lo, hi) (relative to ow0) whose input
     /// position (ow0+i)·stride + offset lies inside [0, size).
     /// </summary>
-    private static (int Lo, int Hi) ValidRange(int ow0, int run, int stride, int offset, int size)
+    internal static (int Lo, int Hi) ValidRange(int ow0, int run, int stride, int offset, int size)
     {
         // first i with (ow0+i)*stride + offset >= 0
         long lo = offset >= 0 ? 0 : CeilDiv(-offset, stride) - ow0;

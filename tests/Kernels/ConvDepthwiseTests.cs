@@ -54,8 +54,8 @@ public class ConvDepthwiseTests
             var w = ConvReference.Random(rng, c * 9);
             var bias = ConvReference.Random(rng, c);
             var y = new float[c * g.OutputSize];
-            DepthwiseConv.Run(x, w, bias, default, y, 1, c, 1, g, ConvEpilogue.Relu);
-            var (expected, mag) = ConvReference.Direct(x, w, bias, null, 1, c, c, c, g, ConvEpilogue.Relu);
+            DepthwiseConv.Run(x, w, bias, default, y, 1, c, 1, g, SgemmActivation.Relu);
+            var (expected, mag) = ConvReference.Direct(x, w, bias, null, 1, c, c, c, g, SgemmActivation.Relu);
             ConvReference.AssertClose(expected, mag, y, $"{size} stride {stride}");
         }
     }

@@ -1,5 +1,4 @@
 using NativeInfer.Kernels.Cpu;
-using NativeInfer.Kernels.Cpu.Conv;
 using static NativeInfer.Tests.Support.SpatialIndex;
 
 namespace NativeInfer.Tests.Kernels;
@@ -13,7 +12,7 @@ internal static class ConvReference
 {
     /// <summary>Y [n, m, out...] and, per output, Σ|w·x| + |bias| + |residual| for the tolerance.</summary>
     public static (double[] Y, double[] Magnitude) Direct(float[] x, float[] w, float[]? bias, float[]? residual,
-        int n, int c, int m, int group, SpatialGeometry g, ConvEpilogue e)
+        int n, int c, int m, int group, SpatialGeometry g, SgemmActivation e)
     {
         int cg = c / group, mg = m / group;
         var y = new double[n * m * g.OutputSize];
@@ -49,16 +48,24 @@ internal static class ConvReference
         return (y, mag);
     }
 
-    public static double Activate(double v, ConvEpilogue e) => e.Activation switch
+    public static double Activate(double v, SgemmActivation e) => e.Kind switch
     {
-        ConvActivation.Relu => Math.Max(v, 0),
-        ConvActivation.LeakyRelu => v < 0 ? v * e.Alpha : v,
-        ConvActivation.Clip => Math.Min(Math.Max(v, e.Alpha), e.Beta),
-        _ => v,
+        SgemmActivationKind.None => v,
+        SgemmActivationKind.Relu => Math.Max(v, 0),
+        SgemmActivationKind.LeakyRelu => v < 0 ? v * e.Alpha : v,
+        SgemmActivationKind.Clip => Math.Min(Math.Max(v, e.Alpha), e.Beta),
+        SgemmActivationKind.HardSigmoid => Math.Max(0, Math.Min(1, e.Alpha * v + e.Beta)),
+        SgemmActivationKind.Sigmoid => 1 / (1 + Math.Exp(-v)),
+        SgemmActivationKind.Tanh => Math.Tanh(v),
+        _ => throw new NotSupportedException(e.Kind.ToString()),
     };
 
-    public static readonly ConvEpilogue[] Epilogues =
-        [ConvEpilogue.None, ConvEpilogue.Relu, ConvEpilogue.LeakyRelu(0.1f), ConvEpilogue.Clip(-0.5f, 0.75f)];
+    /// <summary>The activations the epilogue tests sweep: the in-register ones and some applied per row.</summary>
+    public static readonly SgemmActivation[] Epilogues =
+    [
+        SgemmActivation.None, SgemmActivation.Relu, SgemmActivation.LeakyRelu(0.1f), SgemmActivation.Clip(-0.5f, 0.75f),
+        SgemmActivation.Sigmoid, SgemmActivation.HardSigmoid(0.2f, 0.5f), SgemmActivation.Tanh,
+    ];
 
     public static void AssertClose(double[] expected, double[] magnitude, ReadOnlySpan<float> actual, string what)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Conv;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.NN;
@@ -8,7 +9,8 @@ namespace NativeInfer.Ops.NN;
 /// <summary>
 /// Convolution and transposed convolution as GEMMs: im2col (skipped for pointwise convs) then W·columns per batch
 /// item and group; ConvTranspose computes Wᵀ·X and scatters the columns back with col2im. Generic over the element
-/// type; float32 runs on the packed SGEMM.
+/// type; float32 Conv runs on <see cref="Convolution"/> (pre-packed weights, im2col into SGEMM panels, direct
+/// depthwise kernel), float32 ConvTranspose on the packed SGEMM.
 /// </summary>
 internal static class ConvKernel
 {
@@ -19,7 +21,7 @@ internal static class ConvKernel
     public sealed record Request(ConvAttributes Attrs, bool Transposed, long[]? OutputPadding, long[]? OutputShape);
 
     /// <summary>Runs a floating-point Conv/ConvTranspose node (inputs X, W, optional B); float16/bfloat16 widen to float32.</summary>
-    public static Tensor RunFloating(string opName, Tensor?[] inputs, Request request)
+    public static Tensor RunFloating(string opName, Tensor?[] inputs, Request request, ConvWeights? packed = null)
     {
         var x = inputs.Req(0);
         var w = inputs.Req(1);
@@ -29,7 +31,10 @@ internal static class ConvKernel
             throw new ArgumentException($"{opName} inputs must share one element type.");
         if (!DataTypes.IsFloatingPoint(type))
             throw new NotSupportedException($"{opName} does not support {DataTypes.Name(type)}.");
+        if (type == DataType.Float && !request.Transposed) return ForwardFloat(x, w, b, request.Attrs, packed);
         var computeType = FloatWidening.IsNarrow(type) ? DataType.Float : type;
+        if (computeType == DataType.Float && !request.Transposed)
+            return FloatWidening.Narrow(ForwardFloat(FloatWidening.Widen(x), FloatWidening.Widen(w), b is null ? null : FloatWidening.Widen(b), request.Attrs, null), type);
         var y = Dispatch.Numeric<FloatingRun, Tensor>(computeType,
             new FloatingRun(FloatWidening.Widen(x), FloatWidening.Widen(w), b is null ? null : FloatWidening.Widen(b), request));
         return FloatWidening.Narrow(y, type);
@@ -40,6 +45,40 @@ internal static class ConvKernel
         public Tensor Invoke<T>() where T : unmanaged, INumber<T> => r.Transposed
             ? Transpose(x.As<T>(), w.As<T>(), b?.As<T>(), r.Attrs, r.OutputPadding, r.OutputShape)
             : Forward(x.As<T>(), w.As<T>(), b?.As<T>(), r.Attrs);
+    }
+
+    /// <summary>
+    /// Packs a constant float32 Conv weight W [M, C/group, kernel...] for <see cref="Convolution"/>, or null when it is
+    /// not float32 or its shape is unusable (the run then reports the error).
+    /// </summary>
+    public static ConvWeights? TryPack(Tensor w, ConvAttributes attrs)
+    {
+        if (w.DataType != DataType.Float || w.Rank is < 3 or > 5 || attrs.Group > int.MaxValue) return null;
+        int group = (int)attrs.Group, m = w.Shape[0];
+        if (m % group != 0 || w.Length == 0) return null;
+        try
+        {
+            return ConvWeights.Pack(w.As<float>().Span, m, group, w.Shape[1], w.Shape[2..]);
+        }
+        catch (ArgumentException)
+        {
+            return null;   // an unusable shape: the run path reports it against the input
+        }
+    }
+
+    /// <summary>Float32 Conv on the <see cref="Convolution"/> kernel (pre-packed weights when given).</summary>
+    private static Tensor ForwardFloat(Tensor x, Tensor w, Tensor? b, ConvAttributes attrs, ConvWeights? packed)
+    {
+        var geo = ForwardGeometry(x.Shape, w.Shape, attrs).Geometry;
+        int n = x.Shape[0], c = x.Shape[1], m = w.Shape[0], group = (int)attrs.Group;
+        var bias = b?.As<float>();
+        CheckBias(bias, m);
+        var y = new Tensor<float>([n, m, .. geo.Output]);
+        if (y.Length == 0) return y;
+        var bs = bias is null ? ReadOnlySpan<float>.Empty : bias.Span;
+        if (packed is not null) Convolution.Forward(x.As<float>().Span, n, c, packed, geo, bs, default, y.Span);
+        else Convolution.Forward(x.As<float>().Span, n, c, w.As<float>().Span, m, group, geo, bs, default, y.Span);
+        return y;
     }
 
     /// <summary>Checks X [N, C, spatial...] and W [M, C/group, kernel...] and resolves the window geometry.</summary>

@@ -7,7 +7,7 @@ internal static class NNOps
     {
         r.Register("MatMul", 1, MatMul.Create);
         r.Register("Gemm", 1, Gemm.Create);
-        r.Register("Conv", 1, ctx => new Conv(new ConvAttributes(ctx.Attributes)));
+        r.Register("Conv", 1, Conv.Create);
         r.Register("ConvTranspose", 1, ctx => new ConvTranspose(new ConvAttributes(ctx.Attributes),
             ctx.Attributes.Ints("output_padding"), ctx.Attributes.Ints("output_shape")));
         r.Register("MaxPool", 1, MaxPool.Create);

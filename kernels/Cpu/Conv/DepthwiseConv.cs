@@ -18,12 +18,12 @@ public static unsafe class DepthwiseConv
     public static bool Supports(SpatialGeometry g) => g.Rank <= 2;
 
     /// <summary>
-    /// y = epilogue(conv(x, w) + bias + residual). x is [batch, channels, in...], w [channels·multiplier, kernel...],
+    /// y = activation(conv(x, w) + bias + residual). x is [batch, channels, in...], w [channels·multiplier, kernel...],
     /// bias empty or [channels·multiplier], residual empty or Y-shaped (it must not overlap y), y
     /// [batch, channels·multiplier, out...].
     /// </summary>
     public static void Run(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
-        Span<float> y, int batch, int channels, int multiplier, SpatialGeometry g, ConvEpilogue epilogue)
+        Span<float> y, int batch, int channels, int multiplier, SpatialGeometry g, SgemmActivation activation)
     {
         if (!Supports(g)) throw new NotSupportedException("DepthwiseConv handles 1-D and 2-D geometries.");
         if (batch < 0 || channels < 0 || multiplier < 1) throw new ArgumentOutOfRangeException(nameof(batch));
@@ -44,7 +44,7 @@ public static unsafe class DepthwiseConv
         fixed (float* pr = residual)
         fixed (float* py = y)
         {
-            var job = new Job((nint)px, (nint)pw, (nint)pb, (nint)pr, (nint)py, channels, multiplier, g, layout, taps, epilogue);
+            var job = new Job((nint)px, (nint)pw, (nint)pb, (nint)pr, (nint)py, channels, multiplier, g, layout, taps, activation);
             int planes = batch * channels;
             long work = outCount * g.KernelSize;
             if (planes > 1 && work >= 1L << 15) KernelParallelism.For(0, planes, job.Plane);
@@ -53,7 +53,7 @@ public static unsafe class DepthwiseConv
     }
 
     private sealed class Job(nint x, nint w, nint bias, nint residual, nint y, int channels, int multiplier,
-        SpatialGeometry g, PaddedPlane layout, int[] taps, ConvEpilogue epilogue)
+        SpatialGeometry g, PaddedPlane layout, int[] taps, SgemmActivation activation)
     {
         public void Plane(int p)
         {
@@ -97,7 +97,7 @@ public static unsafe class DepthwiseConv
             int oh = g.Out3[1], ow = g.Out3[2], kernel = g.KernelSize, width = TS.Width;
             long rowStep = (long)g.Stride3[1] * layout.RowStride;
             var vb = TS.Splat(bias);
-            var e = epilogue;
+            var e = activation;
             if (kernel == 9 && g.Kernel3[2] == 3)
             {
                 TV w0 = TS.Splat(wt[0]), w1 = TS.Splat(wt[1]), w2 = TS.Splat(wt[2]), w3 = TS.Splat(wt[3]), w4 = TS.Splat(wt[4]),
@@ -124,6 +124,7 @@ public static unsafe class DepthwiseConv
                         Finish<TS, TV>(acc, dst + j, rr == null ? null : rr + j, e);
                         if (j + width >= ow) break;
                     }
+                    ConvActivation.ApplyRow(dst, ow, e);
                 }
                 return;
             }
@@ -141,14 +142,15 @@ public static unsafe class DepthwiseConv
                     Finish<TS, TV>(acc, dst + j, rr == null ? null : rr + j, e);
                     if (j + width >= ow) break;
                 }
+                ConvActivation.ApplyRow(dst, ow, e);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Finish<TS, TV>(TV acc, float* dst, float* res, ConvEpilogue e) where TS : ISimdFloat<TV> where TV : struct
+        private static void Finish<TS, TV>(TV acc, float* dst, float* res, in SgemmActivation e) where TS : ISimdFloat<TV> where TV : struct
         {
             if (res != null) acc = TS.Add(acc, TS.Load(res));
-            TS.Store(dst, e.Activation == ConvActivation.None ? acc : e.Apply<TS, TV>(acc));
+            TS.Store(dst, e.Kind == SgemmActivationKind.None ? acc : ConvActivation.Apply<TS, TV>(acc, e));
         }
 
         private void ScalarRows(float* plane, int* tp, float* wt, float bias, float* res, float* y)
@@ -163,8 +165,10 @@ public static unsafe class DepthwiseConv
                     for (int t = 0; t < kernel; t++) acc = MathF.FusedMultiplyAdd(wt[t], s[tp[t]], acc);
                     long o = (long)r * ow + j;
                     if (res != null) acc += res[o];
-                    y[o] = epilogue.Apply(acc);
+                    y[o] = ConvActivation.Apply(acc, activation);
                 }
+            if (!ConvActivation.InRegister(activation))
+                for (int r = 0; r < oh; r++) ConvActivation.ApplyRow(y + (long)r * ow, ow, activation);
         }
     }
 }

@@ -76,7 +76,7 @@ internal readonly struct PaddedPlane
     }
 
     /// <summary>dst[j] = src[j·stride] for j &lt; n; never reads past src[(n−1)·stride].</summary>
-    private static unsafe void StridedCopy(float* src, int stride, float* dst, int n)
+    internal static unsafe void StridedCopy(float* src, int stride, float* dst, int n)
     {
         if (stride == 1)
         {

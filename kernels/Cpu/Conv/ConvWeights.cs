@@ -1,0 +1,57 @@
+namespace NativeInfer.Kernels.Cpu.Conv;
+
+/// <summary>
+/// Convolution weights W [M, C/group, kernel...] prepared once (at model load) for <see cref="Convolution"/>: each
+/// group's M/group × (C/group·KernelSize) block packed as SGEMM's left operand — except for depthwise 1-D/2-D convs,
+/// which run the direct kernel on the plain weights. Immutable; shared by every run and thread.
+/// </summary>
+public sealed class ConvWeights
+{
+    private readonly SgemmPackedA[]? _packed;
+    private readonly float[] _plain;
+
+    private ConvWeights(SgemmPackedA[]? packed, float[] plain, int outputChannels, int group, int channelsPerGroup, int[] kernel)
+    {
+        _packed = packed;
+        _plain = plain;
+        OutputChannels = outputChannels;
+        Group = group;
+        ChannelsPerGroup = channelsPerGroup;
+        Kernel = kernel;
+    }
+
+    /// <summary>M.</summary>
+    public int OutputChannels { get; }
+    public int Group { get; }
+    /// <summary>C / group.</summary>
+    public int ChannelsPerGroup { get; }
+    /// <summary>The kernel's spatial shape.</summary>
+    public int[] Kernel { get; }
+
+    internal SgemmPackedA? PackedGroup(int g) => _packed?[g];
+    internal ReadOnlySpan<float> Plain => _plain;
+
+    /// <summary>True when <see cref="Convolution"/> runs these weights on the direct depthwise kernel.</summary>
+    internal static bool IsDepthwise(int group, int channelsPerGroup, int spatialRank) =>
+        group > 1 && channelsPerGroup == 1 && spatialRank <= 2;
+
+    /// <summary>Packs W [M, C/group, kernel...] (row-major, <paramref name="w"/>) for <paramref name="group"/> groups.</summary>
+    public static ConvWeights Pack(ReadOnlySpan<float> w, int outputChannels, int group, int channelsPerGroup, int[] kernel)
+    {
+        if (outputChannels < 0 || group < 1 || channelsPerGroup < 0 || outputChannels % group != 0 || kernel.Length is < 1 or > 3 || kernel.Any(k => k < 1))
+            throw new ArgumentException($"Invalid conv weight shape: {outputChannels} output channels, group {group}, {channelsPerGroup} channels per group.");
+        long depthL = (long)channelsPerGroup * kernel.Aggregate(1L, (a, b) => a * b);
+        long count = outputChannels * depthL;
+        if (count > Array.MaxLength) throw new ArgumentException("Conv weights are too large.");
+        if (w.Length < count) throw new ArgumentException($"Conv weights have {w.Length} values; {count} are needed.");
+        int mg = outputChannels / group, depth = (int)depthL;
+        SgemmPackedA[]? packed = null;
+        if (!IsDepthwise(group, channelsPerGroup, kernel.Length))
+        {
+            packed = new SgemmPackedA[group];
+            for (int g = 0; g < group; g++)
+                packed[g] = Sgemm.PackA(false, mg, depth, w.Slice(g * mg * depth, mg * depth), Math.Max(depth, 1));
+        }
+        return new ConvWeights(packed, w[..(int)count].ToArray(), outputChannels, group, channelsPerGroup, (int[])kernel.Clone());
+    }
+}

@@ -1,0 +1,116 @@
+using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Conv;
+using Xunit;
+
+namespace NativeInfer.Tests.Kernels;
+
+/// <summary>
+/// Convolution.Forward (packed and plain weights) against the double-precision direct reference: 1-D, 2-D and 3-D
+/// geometries with strides, dilations, asymmetric pads, groups (grouped, depthwise with multipliers, 3-D depthwise
+/// through im2col), pointwise convs (the no-im2col route), depths across the SGEMM's K blocks, widths across its panel
+/// strips, bias, residual and activations.
+/// </summary>
+public class ConvGemmTests
+{
+    private static void Check(Random rng, int n, int c, int m, int group, SpatialGeometry g, SgemmActivation act, bool withBias, bool withResidual, string what)
+    {
+        var x = ConvReference.Random(rng, n * c * g.InputSize);
+        var w = ConvReference.Random(rng, m * (c / group) * g.KernelSize);
+        var bias = withBias ? ConvReference.Random(rng, m) : null;
+        var residual = withResidual ? ConvReference.Random(rng, n * m * g.OutputSize) : null;
+        var (expected, mag) = ConvReference.Direct(x, w, bias, residual, n, c, m, group, g, act);
+        var plain = new float[expected.Length];
+        Convolution.Forward(x, n, c, w, m, group, g, bias, residual, plain, act);
+        ConvReference.AssertClose(expected, mag, plain, $"{what} plain");
+        var packedWeights = ConvWeights.Pack(w, m, group, c / group, g.Kernel);
+        var packed = new float[expected.Length];
+        Convolution.Forward(x, n, c, packedWeights, g, bias, residual, packed, act);
+        ConvReference.AssertClose(expected, mag, packed, $"{what} packed");
+    }
+
+    private static string Describe(SpatialGeometry g, int n, int c, int m, int group, SgemmActivation act) =>
+        $"n {n} c {c} m {m} group {group} in {string.Join('x', g.Input)} k {string.Join('x', g.Kernel)} s {string.Join('x', g.Strides)} " +
+        $"d {string.Join('x', g.Dilations)} p {string.Join('x', g.PadBegin)} {act}";
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void RandomGeometries(int rank)
+    {
+        var rng = new Random(300 + rank);
+        int tested = 0;
+        for (int trial = 0; tested < 120 && trial < 2000; trial++)
+        {
+            var g = ConvReference.RandomGeometry(rng, rank, maxWidth: rank == 3 ? 8 : 40);
+            if (g is null) continue;
+            int group = new[] { 1, 1, 2, 3 }[rng.Next(4)];
+            int n = rng.Next(1, 3), c = group * rng.Next(1, 4), m = group * rng.Next(1, 5);
+            var act = ConvReference.Epilogues[tested % ConvReference.Epilogues.Length];
+            Check(rng, n, c, m, group, g, act, rng.Next(2) == 0, rng.Next(3) == 0, $"trial {trial}: {Describe(g, n, c, m, group, act)}");
+            tested++;
+        }
+        Assert.True(tested >= 120);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Depthwise(int rank)
+    {
+        // One input channel per group: the direct kernel for 1-D/2-D, im2col for 3-D.
+        var rng = new Random(400 + rank);
+        int tested = 0;
+        for (int trial = 0; tested < 40 && trial < 1000; trial++)
+        {
+            var g = ConvReference.RandomGeometry(rng, rank, maxWidth: rank == 3 ? 8 : 40);
+            if (g is null) continue;
+            int c = rng.Next(2, 6), m = c * rng.Next(1, 3);
+            var act = ConvReference.Epilogues[tested % ConvReference.Epilogues.Length];
+            Check(rng, 2, c, m, c, g, act, true, rng.Next(2) == 0, $"trial {trial}: {Describe(g, 2, c, m, c, act)}");
+            tested++;
+        }
+    }
+
+    [Theory]
+    [InlineData(16, 8, 1, 7)]      // pointwise, N not a multiple of any strip width
+    [InlineData(300, 70, 1, 9)]    // K = 300 crosses the 256-deep K block
+    [InlineData(37, 45, 3, 13)]    // im2col, K = 333
+    [InlineData(64, 64, 3, 56)]    // ResNet 3x3 layer: big enough for the SGEMM to split over threads
+    [InlineData(3, 20, 7, 40)]     // stem-like 7x7 on 3 channels
+    public void LargerShapes(int c, int m, int k, int size)
+    {
+        var rng = new Random(c * 1000 + m);
+        int pad = k / 2;
+        foreach (int stride in new[] { 1, 2 })
+        {
+            int o = (size + 2 * pad - k) / stride + 1;
+            var g = new SpatialGeometry([size, size], [k, k], [stride, stride], [1, 1], [pad, pad], [o, o]);
+            Check(rng, 1, c, m, 1, g, SgemmActivation.Relu, true, stride == 1, $"{c}->{m} k {k} size {size} stride {stride}");
+        }
+    }
+
+    [Fact]
+    public void ZeroInputChannelsGiveTheEpilogueOfZero()
+    {
+        var g = new SpatialGeometry([3], [2], [1], [1], [0], [2]);
+        var y = new float[4];
+        Convolution.Forward([], 1, 0, [], 2, 1, g, [0.5f, -1f], default, y, SgemmActivation.Relu);
+        Assert.Equal([0.5f, 0.5f, 0f, 0f], y);
+    }
+
+    [Fact]
+    public void RejectsMismatchedBuffers()
+    {
+        var g = new SpatialGeometry([4, 4], [3, 3], [1, 1], [1, 1], [1, 1], [4, 4]);
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(new float[31], 1, 2, new float[36], 2, 1, g, default, default, new float[32]));
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(new float[32], 1, 2, new float[35], 2, 1, g, default, default, new float[32]));
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(new float[32], 1, 2, new float[36], 2, 1, g, default, default, new float[31]));
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(new float[32], 1, 3, new float[36], 2, 2, g, default, default, new float[32]));
+        var packed = ConvWeights.Pack(new float[36], 2, 1, 2, [3, 3]);
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(new float[48], 1, 3, packed, g, default, default, new float[32]));
+        var other = new SpatialGeometry([4, 4], [1, 1], [1, 1], [1, 1], [0, 0], [4, 4]);
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(new float[32], 1, 2, packed, other, default, default, new float[32]));
+    }
+}
