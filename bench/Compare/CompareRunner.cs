@@ -43,6 +43,8 @@ public static class CompareRunner
                 err = double.NaN;
                 note = e.Message;
             }
+            if (ortOut.All(o => o.Values.Length > 0 && o.Values.All(v => v.Equals(o.Values[0]))))
+                note = "every output is constant (e.g. a light model, whose weights are ConstantOfShape fills): the agreement check is weak";
             warmed = 1;
             for (; warmed < settings.Warmup && total.Elapsed < settings.Budget / 4; warmed++)
             {
