@@ -131,6 +131,18 @@ public sealed class Tensor<T> : Tensor
 
     public Tensor(T[] data, int[] shape) : this(data.AsMemory(), shape) { }
 
+    /// <summary>
+    /// A tensor whose elements may hold garbage: for kernels that overwrite every element. Same as
+    /// <c>new Tensor&lt;T&gt;(shape)</c> except that the zeroing may be skipped (reference types are still initialized).
+    /// </summary>
+    public static Tensor<T> Uninitialized(int[] shape)
+    {
+        long length = ShapeUtil.ElementCount(shape);
+        TensorLimits.CheckAllocation(length, DataTypes.Of<T>());
+        if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>()) return new Tensor<T>(shape);
+        return new Tensor<T>(GC.AllocateUninitializedArray<T>((int)length), shape);
+    }
+
     /// <summary>A rank-0 tensor holding one value.</summary>
     public static Tensor<T> Scalar(T value) => new(new[] { value }, Array.Empty<int>());
 

@@ -1,3 +1,4 @@
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Misc;
@@ -18,6 +19,7 @@ internal static class ResizeKernel
     {
         int rank = x.Rank;
         ShapeUtil.ElementCount(outShape);
+        if (TryFloat2D(x, scales, outShape, s) is { } fast) return fast;
         var shape = (int[])x.Shape.Clone();
         double[] data = MiscTensors.ToDoubles(x);
         for (int axis = rank - 1; axis >= 0; axis--)
@@ -30,6 +32,67 @@ internal static class ResizeKernel
             shape[axis] = outShape[axis];
         }
         return MiscTensors.FromDoubles(data, x.DataType, outShape);
+    }
+
+    /// <summary>
+    /// The float32 fast path: nearest, or linear without a widened (antialias) filter, resizing only the last two axes,
+    /// any coordinate transform but tf_crop_and_resize. The per-axis tables are the same taps the general path builds
+    /// (so rounding and transforms agree), narrowed to float; null when the case is not covered.
+    /// </summary>
+    private static Tensor? TryFloat2D(Tensor x, double[] scales, int[] outShape, ResizeSettings s)
+    {
+        int rank = x.Rank;
+        if (x.DataType != DataType.Float || rank < 2 || s.Transform == CoordinateTransform.TfCropAndResize) return null;
+        if (s.Mode == ResizeMode.Cubic || s.Mode == ResizeMode.Linear && s.Antialias && (scales[rank - 2] < 1 || scales[rank - 1] < 1))
+            return null;
+        int planes = 1;
+        for (int d = 0; d < rank - 2; d++)
+        {
+            if (outShape[d] != x.Shape[d] || scales[d] != 1) return null;
+            planes *= x.Shape[d];
+        }
+        int inH = x.Shape[rank - 2], inW = x.Shape[rank - 1], outH = outShape[rank - 2], outW = outShape[rank - 1];
+        if (inH == 0 || inW == 0) return null;
+        int taps = s.Mode == ResizeMode.Nearest ? 1 : 2;
+        var ty = AxisTaps.Build(inH, outH, scales[rank - 2], 0, 1, s);
+        var tx = AxisTaps.Build(inW, outW, scales[rank - 1], 0, 1, s);
+        if (!Uniform(ty, taps) || !Uniform(tx, taps)) return null;
+        var y = Tensor<float>.Uninitialized(outShape);
+        var xs = x.As<float>().Span;
+        if (taps == 1)
+        {
+            ResizeKernels.Nearest2D(xs, y.Span, planes, inH, inW, outH, outW, ty.Indices, tx.Indices);
+            return y;
+        }
+        var (r0, r1, wy0, wy1) = Split(ty);
+        var (c0, c1, wx0, wx1) = Split(tx);
+        ResizeKernels.Linear2D(xs, y.Span, planes, inH, inW, outH, outW, r0, r1, wy0, wy1, c0, c1, wx0, wx1);
+        return y;
+
+        static bool Uniform(AxisTaps t, int taps)
+        {
+            if (t.Indices.Length != t.OutLength * taps) return false;
+            for (int j = 0; j < t.OutLength; j++)
+                if (t.Extrapolate[j] || t.Offsets[j + 1] - t.Offsets[j] != taps) return false;
+            return true;
+        }
+
+        static (int[] I0, int[] I1, float[] W0, float[] W1) Split(AxisTaps t)
+        {
+            int n = t.OutLength;
+            var i0 = new int[n];
+            var i1 = new int[n];
+            var w0 = new float[n];
+            var w1 = new float[n];
+            for (int j = 0; j < n; j++)
+            {
+                i0[j] = t.Indices[2 * j];
+                i1[j] = t.Indices[2 * j + 1];
+                w0[j] = (float)t.Weights[2 * j];
+                w1[j] = (float)t.Weights[2 * j + 1];
+            }
+            return (i0, i1, w0, w1);
+        }
     }
 
     private static double[] Filter(double[] src, int[] shape, int axis, AxisTaps taps, double extrapolation)

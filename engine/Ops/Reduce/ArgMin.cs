@@ -3,7 +3,7 @@ using System.Numerics;
 namespace NativeInfer.Ops.Reduce;
 
 /// <summary>ArgMin: int64 indices of the smallest elements along an axis (see <see cref="ArgReduceOp{TFirst,TLast}"/>).</summary>
-internal sealed class ArgMin(OpBuildContext ctx) : ArgReduceOp<ArgMin.First, ArgMin.Last>(ctx)
+internal sealed class ArgMin(OpBuildContext ctx) : ArgReduceOp<ArgMin.First, ArgMin.Last>(ctx, max: false)
 {
     internal struct First : IArgOrder
     {

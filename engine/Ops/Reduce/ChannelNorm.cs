@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Reduce;
@@ -33,6 +35,12 @@ internal static class ChannelNorm
         ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd, ReadOnlySpan<T> scale, ReadOnlySpan<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float))
+        {
+            NormalizationKernels.ChannelAffine(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), n, channels, spatial, perSample,
+                MemoryMarshal.Cast<T, float>(mean), MemoryMarshal.Cast<T, float>(invStd), MemoryMarshal.Cast<T, float>(scale), MemoryMarshal.Cast<T, float>(bias));
+            return;
+        }
         for (int b = 0, i = 0; b < n; b++)
             for (int c = 0; c < channels; c++)
             {

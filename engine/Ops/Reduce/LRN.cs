@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Reduce;
@@ -29,6 +30,13 @@ internal sealed class LRN : FloatOp
     protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
         var (n, channels, spatial) = ChannelNorm.Dims(x, Op);
+        if (typeof(T) == typeof(float))
+        {
+            // float32 path (float16/bfloat16 widened): the vectorized kernel
+            var yf = Tensor<float>.Uninitialized(x.Shape);
+            NormalizationKernels.Lrn(FloatWork.As<float>(x).Span, yf.Span, n, channels, spatial, _size, (float)_alpha, (float)_beta, (float)_bias);
+            return yf;
+        }
         var xs = FloatWork.As<T>(x).Span;
         var y = new Tensor<T>(x.Shape);
         if (y.Length == 0) return y;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Reduce;
@@ -33,6 +34,7 @@ internal sealed class LayerNormalization : TensorOp
 
     private Tensor?[] Run<T>(OpContext ctx, Tensor x, Tensor?[] inputs, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float)) return RunFloat(ctx, x, inputs, axis);
         var xs = FloatWork.As<T>(x).Span;
         var plan = ReducePlan.Trailing(x.Shape, axis, keepDims: true);
         var (mean, inv) = Moments.Standardize(xs, plan, _epsilon);
@@ -56,6 +58,27 @@ internal sealed class LayerNormalization : TensorOp
             FloatWork.To(y, x.DataType),
             ctx.OutputRequested(1) ? Moments.ToTensor(mean, plan.OutputShape, _stashType) : null,
             ctx.OutputRequested(2) ? Moments.ToTensor(inv, plan.OutputShape, _stashType) : null,
+        ];
+    }
+
+    /// <summary>The float32 path (float16/bfloat16 widened): the vectorized row kernel.</summary>
+    private Tensor?[] RunFloat(OpContext ctx, Tensor x, Tensor?[] inputs, int axis)
+    {
+        var xs = FloatWork.As<float>(x).Span;
+        var plan = ReducePlan.Trailing(x.Shape, axis, keepDims: true);
+        int rows = ShapeUtil.ElementCount(x.Shape.AsSpan(0, axis)), cols = ShapeUtil.ElementCount(x.Shape.AsSpan(axis));
+        var scale = new RowNorm.Param<float>(inputs.Req(1), x.Shape, axis, Op, "Scale");
+        var bias = inputs.Opt(2) is { } b ? new RowNorm.Param<float>(b, x.Shape, axis, Op, "B") : default;
+        var mean = ctx.OutputRequested(1) ? new float[rows] : null;
+        var inv = ctx.OutputRequested(2) ? new float[rows] : null;
+        var y = Tensor<float>.Uninitialized(x.Shape);
+        NormalizationKernels.LayerNorm(xs, y.Span, rows, cols, scale.Values, scale.RowStride, bias.Values, bias.RowStride,
+            (float)_epsilon, mean, inv);
+        return
+        [
+            FloatWork.To(y, x.DataType),
+            mean is null ? null : Moments.ToTensor(mean, plan.OutputShape, _stashType),
+            inv is null ? null : Moments.ToTensor(inv, plan.OutputShape, _stashType),
         ];
     }
 }

@@ -5,6 +5,8 @@ namespace NativeInfer.Ops.Reduce;
 /// <summary>LogSoftmax: x − max − log Σ exp(x − max) along an axis (see <see cref="SoftmaxOpBase"/> for axis rules).</summary>
 internal sealed class LogSoftmax(OpBuildContext ctx) : SoftmaxOpBase(ctx)
 {
+    protected override bool? FloatLog => true;
+
     protected override void Apply<T>(ReadOnlySpan<T> x, Span<T> y, ReducePlan plan, int axis) => Compute(x, y, plan);
 
     /// <summary>Log-softmax of <paramref name="x"/> along the plan's reduced axes.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Reduce;
@@ -25,6 +26,15 @@ internal sealed class RMSNormalization : FloatOp
     protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
         int axis = RowNorm.Axis(_axis, x, Op);
+        if (typeof(T) == typeof(float))
+        {
+            // float32 path (float16/bfloat16 widened): the vectorized row kernel
+            int rowCount = ShapeUtil.ElementCount(x.Shape.AsSpan(0, axis)), n = ShapeUtil.ElementCount(x.Shape.AsSpan(axis));
+            var fs = new RowNorm.Param<float>(inputs.Req(1), x.Shape, axis, Op, "scale");
+            var yf = Tensor<float>.Uninitialized(x.Shape);
+            NormalizationKernels.RmsNorm(FloatWork.As<float>(x).Span, yf.Span, rowCount, n, fs.Values, fs.RowStride, (float)_epsilon);
+            return yf;
+        }
         var xs = FloatWork.As<T>(x).Span;
         var plan = ReducePlan.Trailing(x.Shape, axis, keepDims: true);
         var inv = Moments.InvStd(Moments.MeanSquare(xs, plan, default), _epsilon);

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace NativeInfer.Ops.Reduce;
 
 /// <summary>ReduceL1: the sum of absolute values over the reduced axes (0 for an empty set). Axes are an input from opset 18.</summary>
-internal sealed class ReduceL1(OpBuildContext ctx) : ReduceOp<ReduceL1.Kernel>(ctx, axesInputSince: 18)
+internal sealed class ReduceL1(OpBuildContext ctx) : ReduceOp<ReduceL1.Kernel>(ctx, axesInputSince: 18, floatPath: FloatReduceKind.L1)
 {
     internal struct Kernel : IReduction
     {

@@ -6,7 +6,7 @@ namespace NativeInfer.Ops.Reduce;
 /// ReduceL2: the square root of the sum of squares over the reduced axes (0 for an empty set; integers truncate).
 /// Axes are an input from opset 18.
 /// </summary>
-internal sealed class ReduceL2(OpBuildContext ctx) : ReduceOp<ReduceL2.Kernel>(ctx, axesInputSince: 18)
+internal sealed class ReduceL2(OpBuildContext ctx) : ReduceOp<ReduceL2.Kernel>(ctx, axesInputSince: 18, floatPath: FloatReduceKind.L2)
 {
     internal struct Kernel : IReduction
     {

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace NativeInfer.Ops.Reduce;
 
 /// <summary>ReduceLogSum: log of the sum over the reduced axes (-inf for an empty set). Axes are an input from opset 18.</summary>
-internal sealed class ReduceLogSum(OpBuildContext ctx) : ReduceOp<ReduceLogSum.Kernel>(ctx, axesInputSince: 18)
+internal sealed class ReduceLogSum(OpBuildContext ctx) : ReduceOp<ReduceLogSum.Kernel>(ctx, axesInputSince: 18, floatPath: FloatReduceKind.LogSum)
 {
     internal struct Kernel : IReduction
     {

@@ -6,7 +6,7 @@ namespace NativeInfer.Ops.Reduce;
 /// ReduceLogSumExp: log Σ exp(x) over the reduced axes, computed stably in one pass as max + log Σ exp(x − max)
 /// (the running maximum rescales the partial sum when it grows); -inf for an empty set. Axes are an input from opset 18.
 /// </summary>
-internal sealed class ReduceLogSumExp(OpBuildContext ctx) : ReduceOp<ReduceLogSumExp.Kernel>(ctx, axesInputSince: 18)
+internal sealed class ReduceLogSumExp(OpBuildContext ctx) : ReduceOp<ReduceLogSumExp.Kernel>(ctx, axesInputSince: 18, floatPath: FloatReduceKind.LogSumExp)
 {
     internal struct Kernel : IReduction
     {

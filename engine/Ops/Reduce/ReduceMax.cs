@@ -6,7 +6,7 @@ namespace NativeInfer.Ops.Reduce;
 /// ReduceMax: the largest element over the reduced axes (NaN propagates; -inf, or the type's minimum, for an empty
 /// set). bool inputs (opset 20) reduce as logical or. Axes are an input from opset 18.
 /// </summary>
-internal sealed class ReduceMax(OpBuildContext ctx) : ReduceOp<ReduceMax.Kernel>(ctx, axesInputSince: 18, allowBool: true)
+internal sealed class ReduceMax(OpBuildContext ctx) : ReduceOp<ReduceMax.Kernel>(ctx, axesInputSince: 18, allowBool: true, floatPath: FloatReduceKind.Max)
 {
     internal struct Kernel : IReduction
     {

@@ -6,7 +6,7 @@ namespace NativeInfer.Ops.Reduce;
 /// ReduceMean: the arithmetic mean over the reduced axes (integers divide truncating; NaN, or 0 for integers, over an
 /// empty set). Axes are an input from opset 18.
 /// </summary>
-internal sealed class ReduceMean(OpBuildContext ctx) : ReduceOp<ReduceMean.Kernel>(ctx, axesInputSince: 18)
+internal sealed class ReduceMean(OpBuildContext ctx) : ReduceOp<ReduceMean.Kernel>(ctx, axesInputSince: 18, floatPath: FloatReduceKind.Mean)
 {
     internal struct Kernel : IReduction
     {

@@ -6,7 +6,7 @@ namespace NativeInfer.Ops.Reduce;
 /// ReduceMin: the smallest element over the reduced axes (NaN propagates; +inf, or the type's maximum, for an empty
 /// set). bool inputs (opset 20) reduce as logical and. Axes are an input from opset 18.
 /// </summary>
-internal sealed class ReduceMin(OpBuildContext ctx) : ReduceOp<ReduceMin.Kernel>(ctx, axesInputSince: 18, allowBool: true)
+internal sealed class ReduceMin(OpBuildContext ctx) : ReduceOp<ReduceMin.Kernel>(ctx, axesInputSince: 18, allowBool: true, floatPath: FloatReduceKind.Min)
 {
     internal struct Kernel : IReduction
     {

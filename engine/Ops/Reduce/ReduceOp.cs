@@ -18,9 +18,11 @@ internal abstract class ReduceOp<TR> : TensorOp where TR : IReduction
     private readonly bool _keepDims;
     private readonly bool _noopWithEmptyAxes;
     private readonly bool _allowBool;
+    private readonly FloatReduceKind? _float;
 
-    protected ReduceOp(OpBuildContext ctx, int axesInputSince, bool allowBool = false)
+    protected ReduceOp(OpBuildContext ctx, int axesInputSince, bool allowBool = false, FloatReduceKind? floatPath = null)
     {
+        _float = floatPath;
         _op = ctx.Node.OpType;
         _axesFromInput = ctx.Opset >= axesInputSince;
         _axesAttribute = _axesFromInput ? null : ctx.Attributes.Ints("axes");
@@ -33,6 +35,7 @@ internal abstract class ReduceOp<TR> : TensorOp where TR : IReduction
     {
         var x = inputs.Req(0);
         var plan = Plan(x.Shape, _axesFromInput ? inputs.Opt(1) : null);
+        if (_float is { } kind && FloatReduce.Handles(x.DataType)) return [FloatReduce.Run(x, plan, kind)];
         return [NumericWork.Apply(x, new Run(plan), _op, _allowBool)];
     }
 

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace NativeInfer.Ops.Reduce;
 
 /// <summary>ReduceProd: the product over the reduced axes (1 for an empty set). Axes are an input from opset 18.</summary>
-internal sealed class ReduceProd(OpBuildContext ctx) : ReduceOp<ReduceProd.Kernel>(ctx, axesInputSince: 18)
+internal sealed class ReduceProd(OpBuildContext ctx) : ReduceOp<ReduceProd.Kernel>(ctx, axesInputSince: 18, floatPath: FloatReduceKind.Prod)
 {
     internal struct Kernel : IReduction
     {

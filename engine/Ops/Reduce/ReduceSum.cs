@@ -3,7 +3,7 @@ using System.Numerics;
 namespace NativeInfer.Ops.Reduce;
 
 /// <summary>ReduceSum: the sum over the reduced axes (0 for an empty set). Axes are an input from opset 13.</summary>
-internal sealed class ReduceSum(OpBuildContext ctx) : ReduceOp<ReduceSum.Kernel>(ctx, axesInputSince: 13)
+internal sealed class ReduceSum(OpBuildContext ctx) : ReduceOp<ReduceSum.Kernel>(ctx, axesInputSince: 13, floatPath: FloatReduceKind.Sum)
 {
     internal struct Kernel : IReduction
     {

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace NativeInfer.Ops.Reduce;
 
 /// <summary>ReduceSumSquare: the sum of squares over the reduced axes (0 for an empty set). Axes are an input from opset 18.</summary>
-internal sealed class ReduceSumSquare(OpBuildContext ctx) : ReduceOp<ReduceSumSquare.Kernel>(ctx, axesInputSince: 18)
+internal sealed class ReduceSumSquare(OpBuildContext ctx) : ReduceOp<ReduceSumSquare.Kernel>(ctx, axesInputSince: 18, floatPath: FloatReduceKind.SumSquare)
 {
     internal struct Kernel : IReduction
     {

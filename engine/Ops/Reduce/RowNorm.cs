@@ -34,6 +34,12 @@ internal static class RowNorm
             _rowStride = shared ? 0 : _cols;
         }
 
+        /// <summary>The expanded values (null when the parameter is absent): one shared row, or one row per row of X.</summary>
+        public T[]? Values => _values;
+
+        /// <summary>Elements between consecutive rows' parameters in <see cref="Values"/> (0 when one row is shared).</summary>
+        public int RowStride => _rowStride;
+
         /// <summary>The parameter values for row r (empty when the parameter is absent).</summary>
         public ReadOnlySpan<T> Row(int r) => _values is null ? default : _values.AsSpan(r * _rowStride, _cols);
     }

@@ -5,6 +5,8 @@ namespace NativeInfer.Ops.Reduce;
 /// <summary>Softmax: exp(x − max) / Σ exp(x − max) along an axis (see <see cref="SoftmaxOpBase"/> for axis rules).</summary>
 internal sealed class Softmax(OpBuildContext ctx) : SoftmaxOpBase(ctx)
 {
+    protected override bool? FloatLog => false;
+
     protected override void Apply<T>(ReadOnlySpan<T> x, Span<T> y, ReducePlan plan, int axis)
     {
         var (max, sum) = MaxAndSumExp(x, plan);

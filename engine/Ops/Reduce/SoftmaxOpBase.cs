@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Reduce;
@@ -30,11 +31,25 @@ internal abstract class SoftmaxOpBase : FloatOp
             shape = [ShapeUtil.ElementCount(x.Shape.AsSpan(0, axis)), ShapeUtil.ElementCount(x.Shape.AsSpan(axis))];
             axis = 1;
         }
+        if (typeof(T) == typeof(float) && FloatLog is { } log)
+        {
+            // float32 path (float16/bfloat16 widened): the vectorized kernel over [outer, n, inner]
+            int outer = ShapeUtil.ElementCount(shape.AsSpan(0, axis)), inner = ShapeUtil.ElementCount(shape.AsSpan(axis + 1));
+            var yf = Tensor<float>.Uninitialized(x.Shape);
+            SoftmaxKernels.Softmax(FloatWork.As<float>(x).Span, yf.Span, outer, shape[axis], inner, log);
+            return yf;
+        }
         var plan = ReducePlan.Create(shape, [axis], keepDims: true, OpName);
         var y = new Tensor<T>(x.Shape);
         Apply(FloatWork.As<T>(x).Span, y.Span, plan, axis);
         return y;
     }
+
+    /// <summary>
+    /// False for softmax, true for log-softmax: the op has the vectorized float kernel
+    /// (<see cref="SoftmaxKernels"/>); null for ops without one.
+    /// </summary>
+    protected virtual bool? FloatLog => null;
 
     /// <summary>Writes the op's result for <paramref name="x"/> (shape plan.InputShape, reduced along <paramref name="axis"/>).</summary>
     protected abstract void Apply<T>(ReadOnlySpan<T> x, Span<T> y, ReducePlan plan, int axis) where T : unmanaged, IFloatingPointIeee754<T>;

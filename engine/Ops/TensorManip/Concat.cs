@@ -1,4 +1,5 @@
 using NativeInfer.IR;
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -33,13 +34,19 @@ internal sealed class Concat(long axis) : TensorOp
         }
         var shape = (int[])first.Shape.Clone();
         shape[a] = checked((int)total);
-        var y = Tensor.Create(first.DataType, shape);
+        bool raw = RawTensor.IsRaw(first.DataType);
+        var y = raw ? RawTensor.Uninitialized(first.DataType, shape) : Tensor.Create(first.DataType, shape);
         int outer = IndexMath.Product(shape, 0, a), inner = IndexMath.Product(shape, a + 1, rank);
-        int rowOut = shape[a] * inner, offset = 0;
+        int rowOut = shape[a] * inner, offset = 0, es = raw ? DataTypes.SizeOf(first.DataType) : 0;
         foreach (var t in inputs)
         {
             int row = t!.Shape[a] * inner;
-            if (row > 0) TensorCopy.Copy(t, 0, [row, 1], y, offset, [rowOut, 1], [outer, row]);
+            if (row > 0 && outer > 0)
+            {
+                // each input row lands at its offset in every output row: one block copy per row
+                if (raw) CopyKernels.Rows(t.RawBytes(), 0, (long)row * es, y.RawBytes(), (long)offset * es, (long)rowOut * es, outer, (long)row * es);
+                else TensorCopy.Copy(t, 0, [row, 1], y, offset, [rowOut, 1], [outer, row]);
+            }
             offset += row;
         }
         return [y];

@@ -20,7 +20,7 @@ internal sealed class Gather(long axis) : TensorOp
         int dim = data.Shape[a];
         int outer = IndexMath.Product(data.Shape, 0, a), inner = IndexMath.Product(data.Shape, a + 1, data.Rank);
         int[] shape = [.. data.Shape[..a], .. indices.Shape, .. data.Shape[(a + 1)..]];
-        var y = Tensor.Create(data.DataType, shape);
+        var y = RawTensor.Uninitialized(data.DataType, shape);   // every block is written
         if (y.Length == 0) return [y];
         var idx = indices.ToInt64Array();
         var rows = new int[idx.Length];

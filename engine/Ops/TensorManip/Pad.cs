@@ -60,7 +60,7 @@ internal sealed class Pad(PadMode mode, long[]? padsAttribute, float valueAttrib
             dstLo[d] = (int)Math.Max(0, before[d]);
         }
         var shape = ShapeUtil.FromInt64(outDims);
-        var y = Tensor.Create(x.DataType, shape);
+        var y = RawTensor.Uninitialized(x.DataType, shape);   // both paths below write every element
         if (y.Length == 0) return [y];
 
         if (mode == PadMode.Constant)

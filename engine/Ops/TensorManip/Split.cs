@@ -1,4 +1,5 @@
 using NativeInfer.IR;
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -28,14 +29,20 @@ internal sealed class Split(long axis, long[]? splitAttribute, long numOutputs) 
         var sizes = Sizes(splitAttribute ?? IndexMath.ReadInts(inputs.Opt(1)), dim, ctx.OutputCount);
         int outer = IndexMath.Product(x.Shape, 0, a), inner = IndexMath.Product(x.Shape, a + 1, x.Rank);
         var outputs = new Tensor?[sizes.Length];
+        bool raw = RawTensor.IsRaw(x.DataType);
+        int es = raw ? DataTypes.SizeOf(x.DataType) : 0;
         int start = 0;
         for (int i = 0; i < sizes.Length; i++)
         {
             var shape = (int[])x.Shape.Clone();
             shape[a] = sizes[i];
             int row = sizes[i] * inner;
-            var y = Tensor.Create(x.DataType, shape);
-            if (row > 0 && outer > 0) TensorCopy.Copy(x, start * inner, [dim * inner, 1], y, 0, [row, 1], [outer, row]);
+            var y = raw ? RawTensor.Uninitialized(x.DataType, shape) : Tensor.Create(x.DataType, shape);
+            if (row > 0 && outer > 0)
+            {
+                if (raw) CopyKernels.Rows(x.RawBytes(), (long)start * inner * es, (long)dim * inner * es, y.RawBytes(), 0, (long)row * es, outer, (long)row * es);
+                else TensorCopy.Copy(x, start * inner, [dim * inner, 1], y, 0, [row, 1], [outer, row]);
+            }
             outputs[i] = y;
             start += sizes[i];
         }

@@ -85,7 +85,7 @@ internal static class TensorCopy
     /// <summary>A new contiguous tensor of <paramref name="shape"/> read from <paramref name="src"/> through the given strides.</summary>
     public static Tensor View(Tensor src, int srcOffset, int[] srcStrides, int[] shape)
     {
-        var dst = Tensor.Create(src.DataType, shape);
+        var dst = RawTensor.Uninitialized(src.DataType, shape);   // the copy writes every element
         if (dst.Length > 0) Copy(src, srcOffset, srcStrides, dst, 0, ShapeUtil.Strides(shape), shape);
         return dst;
     }

@@ -1,3 +1,4 @@
+using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -33,6 +34,11 @@ internal sealed class Transpose(long[]? perm) : TensorOp
                 p[i] = (int)perm[i];
             }
         }
-        return [TensorCopy.Permute(x, x.Shape, p)];
+        if (!RawTensor.IsRaw(x.DataType)) return [TensorCopy.Permute(x, x.Shape, p)];
+        var shape = new int[rank];
+        for (int i = 0; i < rank; i++) shape[i] = x.Shape[p[i]];
+        var y = RawTensor.Uninitialized(x.DataType, shape);
+        if (y.Length > 0) TransposeKernels.Permute(x.RawBytes(), y.RawBytes(), DataTypes.SizeOf(x.DataType), x.Shape, p);
+        return [y];
     }
 }
