@@ -1,14 +1,15 @@
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
+using NativeInfer.Cli.Commands;
 
 namespace NativeInfer.Bench;
 
 /// <summary>
-/// <c>dotnet run --project bench -c Release -- peak | list | sgemm | conv | ...</c>: <c>peak</c> measures the machine's FP32 peak;
-/// <c>sgemm</c> runs the SGEMM Stopwatch harness (<see cref="Benchmarks.SgemmStopwatch"/>); <c>conv</c> the convolution one
-/// (<see cref="Benchmarks.ConvStopwatch"/>);
-/// <c>list</c> lists the micro-benchmarks and how to run each; any other arguments go to BenchmarkDotNet
+/// <c>dotnet run --project bench -c Release -- peak | list | compare ... | sgemm | conv | ...</c>: <c>peak</c> measures the
+/// machine's FP32 peak; <c>list</c> lists the micro-benchmarks and how to run each; <c>compare</c> times ONNX Runtime
+/// against NativeInfer (<see cref="Compare.CompareCommand.Help"/>); <c>sgemm</c> and <c>conv</c> run the Stopwatch
+/// harnesses (<see cref="Benchmarks.SgemmStopwatch"/>, <see cref="Benchmarks.ConvStopwatch"/>); any other arguments go to BenchmarkDotNet
 /// (e.g. <c>--filter *Sgemm*</c>) with <see cref="BenchConfig"/> (GFLOP/s and %-of-peak columns).
 /// </summary>
 public static class Program
@@ -28,6 +29,27 @@ public static class Program
         {
             List();
             return 0;
+        }
+        if (args.Length > 0 && args[0] is "compare" or Compare.MemoryProbe.Verb)
+        {
+            try
+            {
+                var cliArgs = new CliArgs(args[1..], "--no-memory", "--help");
+                return args[0] == "compare"
+                    ? Compare.CompareCommand.Execute(cliArgs, Console.Out, Console.Error)
+                    : Compare.MemoryProbe.RunChild(cliArgs);
+            }
+            catch (Exception e) when (e is CliUsageException or Onnx.Benchmarking.BenchmarkSetupException)
+            {
+                Console.Error.WriteLine($"bench {args[0]}: {e.Message}");
+                return 2;
+            }
+            catch (Exception e) when (e is Errors.ModelLoadException or Errors.InvalidInputException or Errors.NodeExecutionException
+                                          or Tensors.TensorSizeException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            {
+                Console.Error.WriteLine($"bench {args[0]}: {e.GetType().Name}: {e.Message}");
+                return 1;
+            }
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
         return 0;

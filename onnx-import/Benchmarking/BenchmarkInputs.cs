@@ -37,18 +37,33 @@ public static class BenchmarkInputs
     /// <summary>One tensor per feed, in feed order, filled from a generator seeded with <paramref name="seed"/>.</summary>
     /// <exception cref="BenchmarkSetupException">An input cannot be fed (not a tensor, unsupported type, too large).</exception>
     public static Dictionary<string, Value> Create(IEnumerable<ValueInfo> feeds, DimOverrides dims, int seed = DefaultSeed,
-                                                   long maxTensorBytes = TensorLimits.DefaultMaxTensorBytes)
+                                                   long maxTensorBytes = TensorLimits.DefaultMaxTensorBytes) =>
+        Create(Specs(feeds, dims, maxTensorBytes), seed);
+
+    /// <summary>The name, element type and resolved shape of every feed, in feed order.</summary>
+    /// <exception cref="BenchmarkSetupException">An input cannot be fed (not a tensor, unsupported type, too large).</exception>
+    public static List<BenchmarkInputSpec> Specs(IEnumerable<ValueInfo> feeds, DimOverrides dims, long maxTensorBytes = TensorLimits.DefaultMaxTensorBytes)
     {
-        var rng = new Random(seed);
-        var inputs = new Dictionary<string, Value>(StringComparer.Ordinal);
+        var specs = new List<BenchmarkInputSpec>();
         foreach (var feed in feeds)
         {
             var shape = ShapeOf(feed, dims, maxTensorBytes);
             var type = feed.Type!.ElementType;
             if (!DataTypes.IsSupported(type))
                 throw new BenchmarkSetupException($"input '{feed.Name}' has element type {type}, which benchmarks cannot generate.");
-            inputs[feed.Name] = Fill(Tensor.Create(type, shape), rng);
+            specs.Add(new BenchmarkInputSpec(feed.Name, type, shape));
         }
+        return specs;
+    }
+
+    /// <summary>Tensors for <paramref name="specs"/>, in order, from one generator seeded with <paramref name="seed"/>:
+    /// the same specs and seed give the same values in any process.</summary>
+    public static Dictionary<string, Value> Create(IEnumerable<BenchmarkInputSpec> specs, int seed = DefaultSeed)
+    {
+        var rng = new Random(seed);
+        var inputs = new Dictionary<string, Value>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+            inputs[spec.Name] = Fill(Tensor.Create(spec.Type, spec.Shape), rng);
         return inputs;
     }
 

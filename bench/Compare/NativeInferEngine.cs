@@ -1,0 +1,47 @@
+using NativeInfer.Session;
+using NativeInfer.Tensors;
+
+namespace NativeInfer.Bench.Compare;
+
+/// <summary>NativeInfer with <see cref="SessionOptions.IntraOpThreads"/> = threads.</summary>
+public sealed class NativeInferEngine : IBenchEngine
+{
+    private readonly InferenceSession _session;
+    private IReadOnlyDictionary<string, Value> _inputs = new Dictionary<string, Value>();
+
+    /// <summary>Loads the model; bind inputs with <see cref="Bind"/> before running.</summary>
+    public NativeInferEngine(ModelSource model, int threads)
+    {
+        var options = new SessionOptions { IntraOpThreads = threads };
+        _session = model.Path is null ? new InferenceSession(ModelSource.DefaultModelBytes(), options) : new InferenceSession(model.Path, options);
+    }
+
+    public NativeInferEngine(ModelSource model, int threads, IReadOnlyDictionary<string, Value> inputs) : this(model, threads) => Bind(inputs);
+
+    /// <summary>The model's feed inputs (graph inputs that are not initializers).</summary>
+    public IReadOnlyList<IR.ValueInfo> Feeds => _session.Model.Graph.FeedInputs.ToList();
+
+    public IReadOnlyList<string> OutputNames => _session.OutputNames;
+
+    public long MaxTensorBytes => _session.Options.MaxTensorBytes;
+
+    public NativeInferEngine Bind(IReadOnlyDictionary<string, Value> inputs) { _inputs = inputs; return this; }
+
+    public string Name => "NativeInfer";
+
+    public void Run() => _session.Run(_inputs);
+
+    public OutputData[] RunAndRead(IReadOnlyList<string> outputNames)
+    {
+        var outputs = _session.Run(_inputs);
+        return outputNames.Select(name =>
+        {
+            var v = outputs.First(o => o.Key == name).Value;
+            if (v is not Tensor t) throw new NotSupportedException($"output '{name}' is not a tensor; compare reads tensors only.");
+            if (t.DataType == DataType.String) throw new NotSupportedException($"output '{name}' is a string tensor; compare reads numeric tensors only.");
+            return new OutputData(name, t.Shape.Select(d => (long)d).ToArray(), t.ToDoubleArray());
+        }).ToArray();
+    }
+
+    public void Dispose() => _session.Dispose();
+}
