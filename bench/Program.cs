@@ -17,6 +17,7 @@ public static class Program
             Console.WriteLine($"FP32 FMA peak, {Environment.ProcessorCount} threads: {MachinePeak.MeasureGflops(Environment.ProcessorCount, d):F1} GFLOP/s");
             return 0;
         }
+        if (args.Length > 0 && args[0] == "tensorops") return TensorOpsTimings.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using NativeInfer.Onnx.Proto;
+using NativeInfer.Session;
+using NativeInfer.Tensors;
+
+namespace NativeInfer.Bench;
+
+/// <summary>
+/// <c>dotnet run --project bench -c Release -- tensorops [filter]</c>: a Stopwatch harness timing one-node models of the
+/// tensor-ops family (softmax, normalizations, reductions, LRN, BatchNormalization, transposes, Concat, Resize) at
+/// CNN/transformer layer sizes through <see cref="NativeInfer.InferenceSession"/> with 2 threads. Prints the median and
+/// the lower quartile of many runs per case; compare builds by running this file against each, alternately.
+/// </summary>
+public static class TensorOpsTimings
+{
+    private sealed record Case(string Name, string Op, int Opset, int[][] Inputs, AttributeProto[] Attributes, TensorProto[] Constants);
+
+    private static AttributeProto Int(string n, long v) => new() { Name = n, Type = AttributeProto.Types.AttributeType.Int, I = v };
+    private static AttributeProto Flt(string n, float v) => new() { Name = n, Type = AttributeProto.Types.AttributeType.Float, F = v };
+    private static AttributeProto Str(string n, string v) => new() { Name = n, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(v) };
+
+    private static AttributeProto Ints(string n, params long[] v)
+    {
+        var a = new AttributeProto { Name = n, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(v);
+        return a;
+    }
+
+    private static TensorProto FloatConst(float[] v)
+    {
+        var t = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
+        t.Dims.Add(v.Length);
+        t.FloatData.AddRange(v);
+        return t;
+    }
+
+    private static TensorProto LongConst(long[] v)
+    {
+        var t = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.Add(v.Length);
+        t.Int64Data.AddRange(v);
+        return t;
+    }
+
+    private static float[] Filled(int n, float scale) => Enumerable.Range(0, n).Select(i => (i * 7919 % 1000) / 1000f * scale).ToArray();
+
+    private static IEnumerable<Case> Cases()
+    {
+        yield return new("Softmax [8,1000]", "Softmax", 13, [[8, 1000]], [], []);
+        yield return new("Softmax [16,12,64,128] (attention)", "Softmax", 13, [[16, 12, 64, 128]], [], []);
+        yield return new("LogSoftmax [64,1000]", "LogSoftmax", 13, [[64, 1000]], [], []);
+        yield return new("LayerNorm [512,768]", "LayerNormalization", 17, [[512, 768]], [],
+            [FloatConst(Filled(768, 1)), FloatConst(Filled(768, 0.1f))]);
+        yield return new("ReduceMean [1,256,56,56] axes 2,3", "ReduceMean", 18, [[1, 256, 56, 56]], [], [LongConst([2, 3])]);
+        yield return new("ReduceSum [64,64,1024] axis 1", "ReduceSum", 13, [[64, 64, 1024]], [], [LongConst([1])]);
+        yield return new("ArgMax [64,1000]", "ArgMax", 13, [[64, 1000]], [Int("axis", 1)], []);
+        yield return new("LRN [1,96,55,55] size 5", "LRN", 13, [[1, 96, 55, 55]], [Int("size", 5), Flt("alpha", 1e-4f), Flt("beta", 0.75f)], []);
+        yield return new("BatchNorm [1,64,112,112]", "BatchNormalization", 15, [[1, 64, 112, 112]], [],
+            [FloatConst(Filled(64, 1)), FloatConst(Filled(64, 1)), FloatConst(Filled(64, 1)), FloatConst(Filled(64, 1).Select(v => v + 0.5f).ToArray())]);
+        yield return new("Transpose NCHW->NHWC [1,3,224,224]", "Transpose", 13, [[1, 3, 224, 224]], [Ints("perm", 0, 2, 3, 1)], []);
+        yield return new("Transpose NCHW->NHWC [1,256,56,56]", "Transpose", 13, [[1, 256, 56, 56]], [Ints("perm", 0, 2, 3, 1)], []);
+        yield return new("Transpose [1024,1024] swap", "Transpose", 13, [[1024, 1024]], [Ints("perm", 1, 0)], []);
+        yield return new("Transpose shuffle [1,4,60,28,28]", "Transpose", 13, [[1, 4, 60, 28, 28]], [Ints("perm", 0, 2, 1, 3, 4)], []);
+        yield return new("Transpose [8,128,12,64] 0,2,1,3", "Transpose", 13, [[8, 128, 12, 64]], [Ints("perm", 0, 2, 1, 3)], []);
+        yield return new("Concat [1,256,28,28]+[1,32,28,28]", "Concat", 13, [[1, 256, 28, 28], [1, 32, 28, 28]], [Int("axis", 1)], []);
+        yield return new("Resize nearest x2 [1,256,40,40]", "Resize", 19, [[1, 256, 40, 40]],
+            [Str("mode", "nearest"), Str("coordinate_transformation_mode", "asymmetric"), Str("nearest_mode", "floor")],
+            [new TensorProto(), FloatConst([1, 1, 2, 2])]);
+        yield return new("Resize linear x2 [1,64,56,56]", "Resize", 19, [[1, 64, 56, 56]],
+            [Str("mode", "linear"), Str("coordinate_transformation_mode", "half_pixel")], [new TensorProto(), FloatConst([1, 1, 2, 2])]);
+    }
+
+    public static int Run(string[] args)
+    {
+        string? filter = args.Length > 0 ? args[0] : null;
+        Console.WriteLine($"{"case",-40} {"median ms",10} {"p25 ms",10} {"runs",6}");
+        foreach (var c in Cases())
+        {
+            if (filter is not null && !c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
+            var (median, p25, runs) = Time(c);
+            Console.WriteLine($"{c.Name,-40} {median,10:F4} {p25,10:F4} {runs,6}");
+        }
+        return 0;
+    }
+
+    private static (double Median, double P25, int Runs) Time(Case c)
+    {
+        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "bench" } };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = c.Opset });
+        var node = new NodeProto { OpType = c.Op };
+        var feeds = new Dictionary<string, Value>();
+        for (int i = 0; i < c.Inputs.Length; i++)
+        {
+            string name = $"x{i}";
+            model.Graph.Input.Add(new ValueInfoProto { Name = name });
+            node.Input.Add(name);
+            int n = c.Inputs[i].Aggregate(1, (a, b) => a * b);
+            feeds[name] = new Tensor<float>(Filled(n, 4), c.Inputs[i]);
+        }
+        for (int i = 0; i < c.Constants.Length; i++)
+        {
+            if (c.Constants[i].Dims.Count == 0 && c.Constants[i].DataType == 0)
+            {
+                node.Input.Add("");
+                continue;
+            }
+            string name = $"c{i}";
+            c.Constants[i].Name = name;
+            model.Graph.Initializer.Add(c.Constants[i]);
+            node.Input.Add(name);
+        }
+        node.Output.Add("y");
+        node.Attribute.AddRange(c.Attributes);
+        model.Graph.Node.Add(node);
+        model.Graph.Output.Add(new ValueInfoProto { Name = "y" });
+        using var session = new InferenceSession(model.ToByteArray(), new SessionOptions { IntraOpThreads = 2 });
+        for (int i = 0; i < 5; i++) session.Run(feeds);
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < 15 || total.Elapsed.TotalSeconds < 1.0 && times.Count < 5000)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            session.Run(feeds);
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+        times.Sort();
+        return (times[times.Count / 2], times[times.Count / 4], times.Count);
+    }
+}
