@@ -10,6 +10,33 @@ namespace NativeInfer.Bench;
 /// </summary>
 public static class MachinePeak
 {
+    private static readonly Dictionary<int, double> s_cache = new();
+
+    /// <summary>FP32 lanes per vector in <see cref="Chains"/> (16 with AVX-512, else 8).</summary>
+    public static int Lanes => Vector512.IsHardwareAccelerated ? 16 : 8;
+
+    /// <summary>FLOPs of one <see cref="Chains"/>(n) call: 12 chains × lanes × (mul + add) per iteration.</summary>
+    public static double ChainsFlops(int n) => n * 12.0 * Lanes * 2;
+
+    /// <summary>
+    /// The peak for <paramref name="threads"/> threads, measured (1 s) on first use and cached for the process. The
+    /// environment variable <c>NATIVEINFER_PEAK_GFLOPS_&lt;threads&gt;</c> (e.g. <c>NATIVEINFER_PEAK_GFLOPS_1=207</c>)
+    /// replaces the measurement, for runs on a busy machine.
+    /// </summary>
+    public static double Cached(int threads)
+    {
+        lock (s_cache)
+        {
+            if (s_cache.TryGetValue(threads, out double g)) return g;
+            var env = Environment.GetEnvironmentVariable($"NATIVEINFER_PEAK_GFLOPS_{threads}");
+            g = double.TryParse(env, System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0
+                ? v
+                : MeasureGflops(threads, TimeSpan.FromSeconds(1));
+            s_cache[threads] = g;
+            return g;
+        }
+    }
+
     public static double MeasureGflops(int threads, TimeSpan duration)
     {
         long iterations = 0;
@@ -25,12 +52,12 @@ public static class MachinePeak
             Interlocked.Add(ref iterations, local);
         });
         double seconds = sw.Elapsed.TotalSeconds;
-        int lanes = Vector512.IsHardwareAccelerated ? 16 : 8;
-        return iterations * 12.0 * lanes * 2 / seconds / 1e9; // 12 chains × lanes × (mul + add)
+        return iterations * ChainsFlops(1) / seconds / 1e9;
     }
 
+    /// <summary>n iterations of 12 independent FMA chains on the widest accelerated vector; <see cref="ChainsFlops"/> FLOPs.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float Chains(int n)
+    public static float Chains(int n)
     {
         if (Vector512.IsHardwareAccelerated)
         {

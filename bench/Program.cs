@@ -1,10 +1,14 @@
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 
 namespace NativeInfer.Bench;
 
 /// <summary>
-/// <c>dotnet run --project bench -c Release -- peak</c> measures the machine's FP32 peak;
-/// any other arguments go to BenchmarkDotNet (e.g. <c>--filter *Sgemm*</c>).
+/// <c>dotnet run --project bench -c Release -- peak | list | ...</c>: <c>peak</c> measures the machine's FP32 peak;
+/// <c>list</c> lists the micro-benchmarks and how to run each; <c>tensorops [filter]</c> runs the
+/// <see cref="TensorOpsTimings"/> Stopwatch harness; any other arguments go to BenchmarkDotNet
+/// (e.g. <c>--filter *Sgemm*</c>) with <see cref="BenchConfig"/> (GFLOP/s and %-of-peak columns).
 /// </summary>
 public static class Program
 {
@@ -18,7 +22,27 @@ public static class Program
             return 0;
         }
         if (args.Length > 0 && args[0] == "tensorops") return TensorOpsTimings.Run(args[1..]);
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        if (args.Length > 0 && args[0] == "list")
+        {
+            List();
+            return 0;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
         return 0;
+    }
+
+    private static void List()
+    {
+        var types = typeof(Program).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsPublic: true } && t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal);
+        Console.WriteLine("Micro-benchmarks (run one class: dotnet run --project bench -c Release -- --filter '*ClassName*'):");
+        foreach (var t in types)
+        {
+            var methods = t.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null).Select(m => m.Name);
+            string flops = typeof(IFlopCounted).IsAssignableFrom(t) ? " [GFLOP/s]" : "";
+            Console.WriteLine($"  {t.Name}{flops}: {string.Join(", ", methods)}");
+            Console.WriteLine($"      --filter '*{t.Name}*'");
+        }
     }
 }

@@ -14,6 +14,7 @@ internal static class BuiltinOps
         Misc.MiscOps.Register(r);
         ControlFlow.ControlFlowOps.Register(r);
         Image.ImageOps.Register(r);
+        Fused.FusedConv.Register(r);
         return r;
     }
 }

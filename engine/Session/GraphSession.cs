@@ -20,7 +20,19 @@ public sealed class GraphSession
         _inferred = new Lazy<IReadOnlyDictionary<string, TypeInfo>>(() => ShapeInference.Run(model.Graph));
         OutputMetadata = model.Graph.Outputs.Select(o => NodeMetadata.From(WithInferredShape(o))).ToDictionary(m => m.Name);
         OutputNames = model.Graph.Outputs.Select(o => o.Name).ToArray();
+        Optimization = Options.OptimizationLevel > GraphOptimizationLevel.None
+            ? Optimizer.GraphOptimizer.Optimize(model, Options)
+            : null;
+        _graph = Optimization?.Model.Graph ?? model.Graph;
     }
+
+    private readonly Graph _graph;
+
+    /// <summary>What the optimizer did at session creation (null at level None); its Model holds the graph that runs.</summary>
+    public Optimizer.OptimizationResult? Optimization { get; }
+
+    /// <summary>The graph that runs: the optimized copy, or the model's own graph at level None.</summary>
+    public Graph ExecutionGraph => _graph;
 
     private readonly Lazy<IReadOnlyDictionary<string, TypeInfo>> _inferred;
 
@@ -57,7 +69,7 @@ public sealed class GraphSession
         Validate(inputs);
         using var limits = TensorLimits.Push(Options.MaxTensorBytes);
         using var threads = Kernels.Threading.KernelParallelism.Push(Options.EffectiveThreads);
-        var outputs = GraphExecutor.Run(Model.Graph, inputs, Options, cancellation);
+        var outputs = GraphExecutor.Run(_graph, inputs, Options, cancellation);
         var result = new KeyValuePair<string, Value?>[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
         return result;

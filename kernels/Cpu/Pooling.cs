@@ -164,7 +164,7 @@ public static class Pooling
     /// Per output coordinate along one (3-D) axis: the window start, the kernel offsets [Lo, Hi) that land inside the
     /// input, and how many offsets land inside the padded input. Shared by every plane.
     /// </summary>
-    private sealed class AxisRanges
+    internal sealed class AxisRanges
     {
         public AxisRanges(SpatialGeometry g, int axis, int padEnd)
         {

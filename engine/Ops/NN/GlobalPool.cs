@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeInfer.Kernels.Cpu.Conv;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.NN;
@@ -11,6 +12,17 @@ internal static class GlobalPool
         if (x.Rank < 2) throw new ShapeMismatchException($"{opName} input must have rank 2 or more, got {ShapeUtil.Format(x.Shape)}.");
         var type = x.DataType;
         if (!DataTypes.IsFloatingPoint(type)) throw new NotSupportedException($"{opName} does not support {DataTypes.Name(type)}.");
+        if (type == DataType.Float)
+        {
+            var shape = (int[])x.Shape.Clone();
+            for (int i = 2; i < shape.Length; i++) shape[i] = 1;
+            var y = new Tensor<float>(shape);
+            int planes = shape[0] * shape[1];
+            int size = planes == 0 ? 0 : x.Length / planes;
+            if (max) GlobalPooling.Max(x.As<float>().Span, planes, size, y.Span);
+            else GlobalPooling.Average(x.As<float>().Span, planes, size, y.Span);
+            return y;
+        }
         if (type == DataType.BFloat16) return FloatWidening.Narrow(Run(opName, FloatWidening.Widen(x), max), type);
         return Dispatch.Numeric<Body, Tensor>(type, new Body(x, max));
     }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NativeInfer.Kernels.Cpu;
+using NativeInfer.Kernels.Cpu.Conv;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.NN;
@@ -10,6 +11,7 @@ internal enum PoolKind { Max, Average, Lp }
 /// <summary>
 /// Shared body of MaxPool, AveragePool and LpPool: validates X [N, C, spatial...], resolves the window geometry and
 /// runs the pooling kernel with the op's reducer. bfloat16 widens to float32; other numeric types run natively.
+/// float32 max (without Indices) and average pooling over 1-2 spatial dims take the vectorized DirectPooling kernel.
 /// </summary>
 internal static class PoolDriver
 {
@@ -30,6 +32,14 @@ internal static class PoolDriver
         if (options.Kind != PoolKind.Max && !DataTypes.IsFloatingPoint(type))
             throw new NotSupportedException($"{opName} does not support {DataTypes.Name(type)}.");
         int[] outShape = [x.Shape[0], x.Shape[1], .. window.Geometry.Output];
+        if (type == DataType.Float && !withIndices && options.Kind != PoolKind.Lp && DirectPooling.Supports(window.Geometry))
+        {
+            var yf = new Tensor<float>(outShape);
+            int planes = x.Shape[0] * x.Shape[1];
+            if (options.Kind == PoolKind.Max) DirectPooling.Max(x.As<float>().Span, planes, window.Geometry, yf.Span);
+            else DirectPooling.Average(x.As<float>().Span, planes, window.Geometry, window.PadEnd, options.CountIncludePad, yf.Span);
+            return (yf, null);
+        }
         var indices = withIndices ? new Tensor<long>(outShape) : null;
         var y = Dispatch.Numeric<Body, Tensor>(type, new Body(x, window, options, outShape, indices));
         return (y, indices);

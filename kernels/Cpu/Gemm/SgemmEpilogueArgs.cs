@@ -1,0 +1,24 @@
+namespace NativeInfer.Kernels.Cpu;
+
+/// <summary>An <see cref="SgemmEpilogue"/> with its spans pinned: what the GEMM tasks apply to each finished tile.</summary>
+internal unsafe struct SgemmEpilogueArgs
+{
+    public float* Bias;
+    public SgemmBiasKind BiasKind;
+    public float* Residual;
+    public nint ResidualStride;
+    public SgemmActivation Activation;
+    public bool Active;
+
+    /// <summary>Applies bias, residual and activation to the mr×nr tile at (row0, col0) of C, which starts at c.</summary>
+    public readonly void ApplyTile(float* c, nint ldc, int row0, int col0, int mr, int nr)
+    {
+        float* colBias = BiasKind == SgemmBiasKind.PerColumn ? Bias + col0 : null;
+        for (int r = 0; r < mr; r++)
+        {
+            int i = row0 + r;
+            SgemmActivations.ApplyRow(c + r * ldc, nr, BiasKind == SgemmBiasKind.PerRow ? Bias[i] : 0f, colBias,
+                Residual != null ? Residual + i * ResidualStride + col0 : null, Activation);
+        }
+    }
+}
