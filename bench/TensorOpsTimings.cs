@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Google.Protobuf;
-using NativeInfer.Onnx.Proto;
+using NativeInfer.IR;
 using NativeInfer.Session;
 using NativeInfer.Tensors;
 
@@ -14,34 +13,14 @@ namespace NativeInfer.Bench;
 /// </summary>
 public static class TensorOpsTimings
 {
-    private sealed record Case(string Name, string Op, int Opset, int[][] Inputs, AttributeProto[] Attributes, TensorProto[] Constants);
+    private sealed record Case(string Name, string Op, int Opset, int[][] Inputs, (string, AttributeValue)[] Attributes, Tensor?[] Constants);
 
-    private static AttributeProto Int(string n, long v) => new() { Name = n, Type = AttributeProto.Types.AttributeType.Int, I = v };
-    private static AttributeProto Flt(string n, float v) => new() { Name = n, Type = AttributeProto.Types.AttributeType.Float, F = v };
-    private static AttributeProto Str(string n, string v) => new() { Name = n, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(v) };
-
-    private static AttributeProto Ints(string n, params long[] v)
-    {
-        var a = new AttributeProto { Name = n, Type = AttributeProto.Types.AttributeType.Ints };
-        a.Ints.AddRange(v);
-        return a;
-    }
-
-    private static TensorProto FloatConst(float[] v)
-    {
-        var t = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.Add(v.Length);
-        t.FloatData.AddRange(v);
-        return t;
-    }
-
-    private static TensorProto LongConst(long[] v)
-    {
-        var t = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64 };
-        t.Dims.Add(v.Length);
-        t.Int64Data.AddRange(v);
-        return t;
-    }
+    private static (string, AttributeValue) Int(string n, long v) => (n, new AttributeValue(AttributeKind.Int, v));
+    private static (string, AttributeValue) Flt(string n, float v) => (n, new AttributeValue(AttributeKind.Float, v));
+    private static (string, AttributeValue) Str(string n, string v) => (n, new AttributeValue(AttributeKind.String, v));
+    private static (string, AttributeValue) Ints(string n, params long[] v) => (n, new AttributeValue(AttributeKind.Ints, v));
+    private static Tensor FloatConst(float[] v) => new Tensor<float>(v, [v.Length]);
+    private static Tensor LongConst(long[] v) => new Tensor<long>(v, [v.Length]);
 
     private static float[] Filled(int n, float scale) => Enumerable.Range(0, n).Select(i => (i * 7919 % 1000) / 1000f * scale).ToArray();
 
@@ -66,9 +45,9 @@ public static class TensorOpsTimings
         yield return new("Concat [1,256,28,28]+[1,32,28,28]", "Concat", 13, [[1, 256, 28, 28], [1, 32, 28, 28]], [Int("axis", 1)], []);
         yield return new("Resize nearest x2 [1,256,40,40]", "Resize", 19, [[1, 256, 40, 40]],
             [Str("mode", "nearest"), Str("coordinate_transformation_mode", "asymmetric"), Str("nearest_mode", "floor")],
-            [new TensorProto(), FloatConst([1, 1, 2, 2])]);
+            [null, FloatConst([1, 1, 2, 2])]);
         yield return new("Resize linear x2 [1,64,56,56]", "Resize", 19, [[1, 64, 56, 56]],
-            [Str("mode", "linear"), Str("coordinate_transformation_mode", "half_pixel")], [new TensorProto(), FloatConst([1, 1, 2, 2])]);
+            [Str("mode", "linear"), Str("coordinate_transformation_mode", "half_pixel")], [null, FloatConst([1, 1, 2, 2])]);
     }
 
     public static int Run(string[] args)
@@ -86,35 +65,34 @@ public static class TensorOpsTimings
 
     private static (double Median, double P25, int Runs) Time(Case c)
     {
-        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "bench" } };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = c.Opset });
-        var node = new NodeProto { OpType = c.Op };
+        var graph = new Graph { Name = "bench" };
+        var inputs = new List<string>();
         var feeds = new Dictionary<string, Value>();
         for (int i = 0; i < c.Inputs.Length; i++)
         {
             string name = $"x{i}";
-            model.Graph.Input.Add(new ValueInfoProto { Name = name });
-            node.Input.Add(name);
+            graph.Inputs.Add(new ValueInfo(name, null));
+            inputs.Add(name);
             int n = c.Inputs[i].Aggregate(1, (a, b) => a * b);
             feeds[name] = new Tensor<float>(Filled(n, 4), c.Inputs[i]);
         }
         for (int i = 0; i < c.Constants.Length; i++)
         {
-            if (c.Constants[i].Dims.Count == 0 && c.Constants[i].DataType == 0)
+            if (c.Constants[i] is not { } t)
             {
-                node.Input.Add("");
+                inputs.Add("");
                 continue;
             }
             string name = $"c{i}";
-            c.Constants[i].Name = name;
-            model.Graph.Initializer.Add(c.Constants[i]);
-            node.Input.Add(name);
+            graph.Initializers[name] = t;
+            inputs.Add(name);
         }
-        node.Output.Add("y");
-        node.Attribute.AddRange(c.Attributes);
-        model.Graph.Node.Add(node);
-        model.Graph.Output.Add(new ValueInfoProto { Name = "y" });
-        using var session = new InferenceSession(model.ToByteArray(), new SessionOptions { IntraOpThreads = 2 });
+        var attributes = new Attributes();
+        foreach (var (n, v) in c.Attributes) attributes.Set(n, v);
+        graph.Nodes.Add(new Node { Name = "op", OpType = c.Op, Inputs = inputs.ToArray(), Outputs = ["y"], Attributes = attributes });
+        graph.Outputs.Add(new ValueInfo("y", null));
+        var model = new Model { Graph = graph, IrVersion = 8, OpsetImports = new() { [""] = c.Opset } };
+        using var session = new InferenceSession(model, new SessionOptions { IntraOpThreads = 2 });
         for (int i = 0; i < 5; i++) session.Run(feeds);
         var times = new List<double>();
         var total = Stopwatch.StartNew();
