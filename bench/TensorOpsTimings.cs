@@ -6,9 +6,9 @@ using NativeInfer.Tensors;
 namespace NativeInfer.Bench;
 
 /// <summary>
-/// <c>dotnet run --project bench -c Release -- tensorops [filter]</c>: a Stopwatch harness timing one-node models of the
+/// <c>dotnet run --project bench -c Release -- tensorops [filter|*] [threads]</c>: a Stopwatch harness timing one-node models of the
 /// tensor-ops family (softmax, normalizations, reductions, LRN, BatchNormalization, transposes, Concat, Resize) at
-/// CNN/transformer layer sizes through <see cref="NativeInfer.InferenceSession"/> with 2 threads. Prints the median and
+/// CNN/transformer layer sizes through <see cref="NativeInfer.InferenceSession"/> (2 threads unless given). Prints the median and
 /// the lower quartile of many runs per case; compare builds by running this file against each, alternately.
 /// </summary>
 public static class TensorOpsTimings
@@ -50,9 +50,12 @@ public static class TensorOpsTimings
             [Str("mode", "linear"), Str("coordinate_transformation_mode", "half_pixel")], [null, FloatConst([1, 1, 2, 2])]);
     }
 
+    private static int s_threads = 2;
+
     public static int Run(string[] args)
     {
-        string? filter = args.Length > 0 ? args[0] : null;
+        string? filter = args.Length > 0 && args[0] != "*" ? args[0] : null;
+        s_threads = args.Length > 1 ? int.Parse(args[1]) : 2;
         Console.WriteLine($"{"case",-40} {"median ms",10} {"p25 ms",10} {"runs",6}");
         foreach (var c in Cases())
         {
@@ -89,10 +92,10 @@ public static class TensorOpsTimings
         }
         var attributes = new Attributes();
         foreach (var (n, v) in c.Attributes) attributes.Set(n, v);
-        graph.Nodes.Add(new Node { Name = "op", OpType = c.Op, Inputs = inputs.ToArray(), Outputs = ["y"], Attributes = attributes });
+        graph.Nodes.Add(new Node { Name = "op", OpType = c.Op, Inputs = inputs.ToArray(), Outputs = ["y"], Attributes = attributes, OpsetVersion = c.Opset });
         graph.Outputs.Add(new ValueInfo("y", null));
         var model = new Model { Graph = graph, IrVersion = 8, OpsetImports = new() { [""] = c.Opset } };
-        using var session = new InferenceSession(model, new SessionOptions { IntraOpThreads = 2 });
+        using var session = new InferenceSession(model, new SessionOptions { IntraOpThreads = s_threads });
         for (int i = 0; i < 5; i++) session.Run(feeds);
         var times = new List<double>();
         var total = Stopwatch.StartNew();
