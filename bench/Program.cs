@@ -9,7 +9,8 @@ namespace NativeInfer.Bench;
 /// <c>dotnet run --project bench -c Release -- peak | list | compare ... | sgemm | conv | ...</c>: <c>peak</c> measures the
 /// machine's FP32 peak; <c>list</c> lists the micro-benchmarks and how to run each; <c>compare</c> times ONNX Runtime
 /// against NativeInfer (<see cref="Compare.CompareCommand.Help"/>); <c>sgemm</c> and <c>conv</c> run the Stopwatch
-/// harnesses (<see cref="Benchmarks.SgemmStopwatch"/>, <see cref="Benchmarks.ConvStopwatch"/>); any other arguments go to BenchmarkDotNet
+/// harnesses (<see cref="Benchmarks.SgemmStopwatch"/>, <see cref="Benchmarks.ConvStopwatch"/>); <c>tensorops [filter]</c>
+/// runs <see cref="TensorOpsTimings"/>; any other arguments go to BenchmarkDotNet
 /// (e.g. <c>--filter *Sgemm*</c>) with <see cref="BenchConfig"/> (GFLOP/s and %-of-peak columns).
 /// </summary>
 public static class Program
@@ -25,6 +26,7 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "sgemm") return Benchmarks.SgemmStopwatch.Run(args[1..]);
         if (args.Length > 0 && args[0] == "conv") return Benchmarks.ConvStopwatch.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "tensorops") return TensorOpsTimings.Run(args[1..]);
         if (args.Length > 0 && args[0] == "list")
         {
             List();

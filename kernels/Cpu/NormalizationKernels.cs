@@ -6,7 +6,7 @@ namespace NativeInfer.Kernels.Cpu;
 /// <summary>
 /// Float32 normalization kernels: LayerNormalization and RMSNormalization over contiguous rows, the per-channel affine
 /// map of BatchNormalization (inference) and LRN across channels. Statistics are two-pass (mean, then Σ(x − mean)²)
-/// with vector float accumulators, so no cancellation; large inputs split over rows/planes through
+/// with vector float accumulators, centred on the row's first element, so no cancellation; large inputs split over rows/planes through
 /// <see cref="KernelParallelism"/>.
 /// </summary>
 public static unsafe class NormalizationKernels
@@ -51,12 +51,15 @@ public static unsafe class NormalizationKernels
                 for (int r = from; r < to; r++)
                 {
                     float* xr = sx + (long)r * n;
-                    float m = (float)((double)ReduceKernels.FoldRow<SumFold>(xr, n) / n);
-                    float var = (float)((double)SumSquaredDeviations(xr, n, m) / n);
+                    // mean = k + delta with k = x[0]: x − k is exact for x near k and delta is small, so the centring
+                    // keeps full precision even when |mean| ≫ spread (a float mean alone would lose ulp(mean))
+                    float k = xr[0];
+                    float delta = (float)((double)SumShifted(xr, n, k) / n);
+                    float var = (float)((double)SumSquaredDeviations(xr, n, k, delta) / n);
                     float inv = 1f / MathF.Sqrt(var + epsilon);
-                    if (sm != null) sm[r] = m;
+                    if (sm != null) sm[r] = (float)((double)k + delta);
                     if (sv != null) sv[r] = inv;
-                    AffineRow(xr, sy + (long)r * n, n, m, inv, ss + (long)r * scaleRowStride, hasBias ? sb + (long)r * biasRowStride : null);
+                    AffineRow(xr, sy + (long)r * n, n, k, delta, inv, ss + (long)r * scaleRowStride, hasBias ? sb + (long)r * biasRowStride : null);
                 }
             });
         }
@@ -83,7 +86,7 @@ public static unsafe class NormalizationKernels
                     float* xr = sx + (long)r * n;
                     float ms = (float)((double)ReduceKernels.FoldRow<SumSquaresFold>(xr, n) / n);
                     float inv = 1f / MathF.Sqrt(ms + epsilon);
-                    AffineRow(xr, sy + (long)r * n, n, 0f, inv, ss + (long)r * scaleRowStride, null);
+                    AffineRow(xr, sy + (long)r * n, n, 0f, 0f, inv, ss + (long)r * scaleRowStride, null);
                 }
             });
         }
@@ -221,96 +224,137 @@ public static unsafe class NormalizationKernels
         }
     }
 
-    /// <summary>Σ (x − m)².</summary>
-    private static float SumSquaredDeviations(float* x, int n, float m)
+    /// <summary>Σ (x − k).</summary>
+    private static float SumShifted(float* x, int n, float k)
     {
         float sum = 0;
         int i = 0;
         if (Vector512.IsHardwareAccelerated && n >= 16)
         {
-            var vm = Vector512.Create(m);
+            var vk = Vector512.Create(k);
             Vector512<float> a0 = default, a1 = default;
             for (; i <= n - 32; i += 32)
             {
-                var d0 = Vector512.Load(x + i) - vm;
-                var d1 = Vector512.Load(x + i + 16) - vm;
+                a0 += Vector512.Load(x + i) - vk;
+                a1 += Vector512.Load(x + i + 16) - vk;
+            }
+            for (; i <= n - 16; i += 16) a0 += Vector512.Load(x + i) - vk;
+            sum += Vector512.Sum(a0 + a1);
+        }
+        if (Vector256.IsHardwareAccelerated && n - i >= 8)
+        {
+            var vk = Vector256.Create(k);
+            Vector256<float> a0 = default;
+            for (; i <= n - 8; i += 8) a0 += Vector256.Load(x + i) - vk;
+            sum += Vector256.Sum(a0);
+        }
+        if (Vector128.IsHardwareAccelerated && n - i >= 4)
+        {
+            var vk = Vector128.Create(k);
+            Vector128<float> a0 = default;
+            for (; i <= n - 4; i += 4) a0 += Vector128.Load(x + i) - vk;
+            sum += Vector128.Sum(a0);
+        }
+        for (; i < n; i++) sum += x[i] - k;
+        return sum;
+    }
+
+    /// <summary>Σ ((x − k) − delta)².</summary>
+    private static float SumSquaredDeviations(float* x, int n, float k, float delta)
+    {
+        float sum = 0;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var vk = Vector512.Create(k);
+            var vd = Vector512.Create(delta);
+            Vector512<float> a0 = default, a1 = default;
+            for (; i <= n - 32; i += 32)
+            {
+                var d0 = Vector512.Load(x + i) - vk - vd;
+                var d1 = Vector512.Load(x + i + 16) - vk - vd;
                 a0 = Vector512.MultiplyAddEstimate(d0, d0, a0);
                 a1 = Vector512.MultiplyAddEstimate(d1, d1, a1);
             }
             for (; i <= n - 16; i += 16)
             {
-                var d = Vector512.Load(x + i) - vm;
+                var d = Vector512.Load(x + i) - vk - vd;
                 a0 = Vector512.MultiplyAddEstimate(d, d, a0);
             }
             sum += Vector512.Sum(a0 + a1);
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
-            var vm = Vector256.Create(m);
+            var vk = Vector256.Create(k);
+            var vd = Vector256.Create(delta);
             Vector256<float> a0 = default;
             for (; i <= n - 8; i += 8)
             {
-                var d = Vector256.Load(x + i) - vm;
+                var d = Vector256.Load(x + i) - vk - vd;
                 a0 = Vector256.MultiplyAddEstimate(d, d, a0);
             }
             sum += Vector256.Sum(a0);
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
-            var vm = Vector128.Create(m);
+            var vk = Vector128.Create(k);
+            var vd = Vector128.Create(delta);
             Vector128<float> a0 = default;
             for (; i <= n - 4; i += 4)
             {
-                var d = Vector128.Load(x + i) - vm;
+                var d = Vector128.Load(x + i) - vk - vd;
                 a0 = Vector128.MultiplyAddEstimate(d, d, a0);
             }
             sum += Vector128.Sum(a0);
         }
         for (; i < n; i++)
         {
-            float d = x[i] - m;
+            float d = x[i] - k - delta;
             sum += d * d;
         }
         return sum;
     }
 
-    /// <summary>y[i] = (x[i] − m) · inv · s[i] + b[i] (b may be null).</summary>
-    private static void AffineRow(float* x, float* y, int n, float m, float inv, float* s, float* b)
+    /// <summary>y[i] = ((x[i] − k) − delta) · inv · s[i] + b[i] (b may be null).</summary>
+    private static void AffineRow(float* x, float* y, int n, float k, float delta, float inv, float* s, float* b)
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            var vm = Vector512.Create(m);
+            var vk = Vector512.Create(k);
+            var vd = Vector512.Create(delta);
             var vi = Vector512.Create(inv);
             for (; i <= n - 16; i += 16)
             {
-                var v = (Vector512.Load(x + i) - vm) * vi * Vector512.Load(s + i);
+                var v = (Vector512.Load(x + i) - vk - vd) * vi * Vector512.Load(s + i);
                 (b == null ? v : v + Vector512.Load(b + i)).Store(y + i);
             }
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            var vm = Vector256.Create(m);
+            var vk = Vector256.Create(k);
+            var vd = Vector256.Create(delta);
             var vi = Vector256.Create(inv);
             for (; i <= n - 8; i += 8)
             {
-                var v = (Vector256.Load(x + i) - vm) * vi * Vector256.Load(s + i);
+                var v = (Vector256.Load(x + i) - vk - vd) * vi * Vector256.Load(s + i);
                 (b == null ? v : v + Vector256.Load(b + i)).Store(y + i);
             }
         }
         if (Vector128.IsHardwareAccelerated)
         {
-            var vm = Vector128.Create(m);
+            var vk = Vector128.Create(k);
+            var vd = Vector128.Create(delta);
             var vi = Vector128.Create(inv);
             for (; i <= n - 4; i += 4)
             {
-                var v = (Vector128.Load(x + i) - vm) * vi * Vector128.Load(s + i);
+                var v = (Vector128.Load(x + i) - vk - vd) * vi * Vector128.Load(s + i);
                 (b == null ? v : v + Vector128.Load(b + i)).Store(y + i);
             }
         }
         for (; i < n; i++)
         {
-            float v = (x[i] - m) * inv * s[i];
+            float v = (x[i] - k - delta) * inv * s[i];
             y[i] = b == null ? v : v + b[i];
         }
     }

@@ -225,27 +225,27 @@ public static unsafe class ReduceKernels
             Vector512<float> a0 = default, a1 = default;
             for (; i <= n - 32; i += 32)
             {
-                a0 += SoftmaxExp.Exp(Vector512.Load(x + i) - s);
-                a1 += SoftmaxExp.Exp(Vector512.Load(x + i + 16) - s);
+                a0 += VectorMath.Exp(Vector512.Load(x + i) - s);
+                a1 += VectorMath.Exp(Vector512.Load(x + i + 16) - s);
             }
-            for (; i <= n - 16; i += 16) a0 += SoftmaxExp.Exp(Vector512.Load(x + i) - s);
+            for (; i <= n - 16; i += 16) a0 += VectorMath.Exp(Vector512.Load(x + i) - s);
             sum += Vector512.Sum(a0 + a1);
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
             var s = Vector256.Create(shift);
             Vector256<float> a0 = default;
-            for (; i <= n - 8; i += 8) a0 += SoftmaxExp.Exp(Vector256.Load(x + i) - s);
+            for (; i <= n - 8; i += 8) a0 += VectorMath.Exp(Vector256.Load(x + i) - s);
             sum += Vector256.Sum(a0);
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
             var s = Vector128.Create(shift);
             Vector128<float> a0 = default;
-            for (; i <= n - 4; i += 4) a0 += SoftmaxExp.Exp(Vector128.Load(x + i) - s);
+            for (; i <= n - 4; i += 4) a0 += VectorMath.Exp(Vector128.Load(x + i) - s);
             sum += Vector128.Sum(a0);
         }
-        for (; i < n; i++) sum += SoftmaxExp.Exp(x[i] - shift);
+        for (; i < n; i++) sum += MathF.Exp(x[i] - shift);
         return sum;
     }
 
@@ -265,14 +265,14 @@ public static unsafe class ReduceKernels
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
             for (; i <= n - 16; i += 16)
-                Vector512.Store(Vector512.Load(acc + i) + SoftmaxExp.Exp(Vector512.Load(x + i) - Vector512.Load(shift + i)), acc + i);
+                Vector512.Store(Vector512.Load(acc + i) + VectorMath.Exp(Vector512.Load(x + i) - Vector512.Load(shift + i)), acc + i);
         if (Vector256.IsHardwareAccelerated)
             for (; i <= n - 8; i += 8)
-                Vector256.Store(Vector256.Load(acc + i) + SoftmaxExp.Exp(Vector256.Load(x + i) - Vector256.Load(shift + i)), acc + i);
+                Vector256.Store(Vector256.Load(acc + i) + VectorMath.Exp(Vector256.Load(x + i) - Vector256.Load(shift + i)), acc + i);
         if (Vector128.IsHardwareAccelerated)
             for (; i <= n - 4; i += 4)
-                Vector128.Store(Vector128.Load(acc + i) + SoftmaxExp.Exp(Vector128.Load(x + i) - Vector128.Load(shift + i)), acc + i);
-        for (; i < n; i++) acc[i] += SoftmaxExp.Exp(x[i] - shift[i]);
+                Vector128.Store(Vector128.Load(acc + i) + VectorMath.Exp(Vector128.Load(x + i) - Vector128.Load(shift + i)), acc + i);
+        for (; i < n; i++) acc[i] += MathF.Exp(x[i] - shift[i]);
     }
 
     /// <summary>

@@ -108,8 +108,8 @@ public static unsafe class SoftmaxKernels
             Vector512<float> a0 = default, a1 = default;
             for (; i <= n - 32; i += 32)
             {
-                var e0 = SoftmaxExp.Exp(Vector512.Load(x + i) - s);
-                var e1 = SoftmaxExp.Exp(Vector512.Load(x + i + 16) - s);
+                var e0 = VectorMath.Exp(Vector512.Load(x + i) - s);
+                var e1 = VectorMath.Exp(Vector512.Load(x + i + 16) - s);
                 e0.Store(y + i);
                 e1.Store(y + i + 16);
                 a0 += e0;
@@ -117,7 +117,7 @@ public static unsafe class SoftmaxKernels
             }
             for (; i <= n - 16; i += 16)
             {
-                var e = SoftmaxExp.Exp(Vector512.Load(x + i) - s);
+                var e = VectorMath.Exp(Vector512.Load(x + i) - s);
                 e.Store(y + i);
                 a0 += e;
             }
@@ -129,7 +129,7 @@ public static unsafe class SoftmaxKernels
             Vector256<float> a0 = default;
             for (; i <= n - 8; i += 8)
             {
-                var e = SoftmaxExp.Exp(Vector256.Load(x + i) - s);
+                var e = VectorMath.Exp(Vector256.Load(x + i) - s);
                 e.Store(y + i);
                 a0 += e;
             }
@@ -141,7 +141,7 @@ public static unsafe class SoftmaxKernels
             Vector128<float> a0 = default;
             for (; i <= n - 4; i += 4)
             {
-                var e = SoftmaxExp.Exp(Vector128.Load(x + i) - s);
+                var e = VectorMath.Exp(Vector128.Load(x + i) - s);
                 e.Store(y + i);
                 a0 += e;
             }
@@ -149,7 +149,7 @@ public static unsafe class SoftmaxKernels
         }
         for (; i < n; i++)
         {
-            float e = SoftmaxExp.Exp(x[i] - shift);
+            float e = MathF.Exp(x[i] - shift);
             y[i] = e;
             sum += e;
         }
@@ -163,27 +163,27 @@ public static unsafe class SoftmaxKernels
         if (Vector512.IsHardwareAccelerated)
             for (; i <= n - 16; i += 16)
             {
-                var e = SoftmaxExp.Exp(Vector512.Load(x + i) - Vector512.Load(shift + i));
+                var e = VectorMath.Exp(Vector512.Load(x + i) - Vector512.Load(shift + i));
                 e.Store(y + i);
                 (Vector512.Load(sum + i) + e).Store(sum + i);
             }
         if (Vector256.IsHardwareAccelerated)
             for (; i <= n - 8; i += 8)
             {
-                var e = SoftmaxExp.Exp(Vector256.Load(x + i) - Vector256.Load(shift + i));
+                var e = VectorMath.Exp(Vector256.Load(x + i) - Vector256.Load(shift + i));
                 e.Store(y + i);
                 (Vector256.Load(sum + i) + e).Store(sum + i);
             }
         if (Vector128.IsHardwareAccelerated)
             for (; i <= n - 4; i += 4)
             {
-                var e = SoftmaxExp.Exp(Vector128.Load(x + i) - Vector128.Load(shift + i));
+                var e = VectorMath.Exp(Vector128.Load(x + i) - Vector128.Load(shift + i));
                 e.Store(y + i);
                 (Vector128.Load(sum + i) + e).Store(sum + i);
             }
         for (; i < n; i++)
         {
-            float e = SoftmaxExp.Exp(x[i] - shift[i]);
+            float e = MathF.Exp(x[i] - shift[i]);
             y[i] = e;
             sum[i] += e;
         }

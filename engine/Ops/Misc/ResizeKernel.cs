@@ -54,8 +54,9 @@ internal static class ResizeKernel
         int inH = x.Shape[rank - 2], inW = x.Shape[rank - 1], outH = outShape[rank - 2], outW = outShape[rank - 1];
         if (inH == 0 || inW == 0) return null;
         int taps = s.Mode == ResizeMode.Nearest ? 1 : 2;
-        var ty = AxisTaps.Build(inH, outH, scales[rank - 2], 0, 1, s);
-        var tx = AxisTaps.Build(inW, outW, scales[rank - 1], 0, 1, s);
+        // an axis left as it is is not filtered at all (as in Run), whatever the transform would map it to
+        var ty = outH == inH && scales[rank - 2] == 1 ? AxisTaps.Identity(inH, taps) : AxisTaps.Build(inH, outH, scales[rank - 2], 0, 1, s);
+        var tx = outW == inW && scales[rank - 1] == 1 ? AxisTaps.Identity(inW, taps) : AxisTaps.Build(inW, outW, scales[rank - 1], 0, 1, s);
         if (!Uniform(ty, taps) || !Uniform(tx, taps)) return null;
         var y = Tensor<float>.Uninitialized(outShape);
         var xs = x.As<float>().Span;
@@ -135,6 +136,21 @@ internal static class ResizeKernel
         public required int[] Indices { get; init; }
         public required double[] Weights { get; init; }
         public required bool[] Extrapolate { get; init; }
+
+        /// <summary>Taps that copy the axis: output j reads input j (the first of <paramref name="taps"/> taps weighs 1).</summary>
+        public static AxisTaps Identity(int length, int taps)
+        {
+            var offsets = new int[length + 1];
+            var indices = new int[length * taps];
+            var weights = new double[length * taps];
+            for (int j = 0; j < length; j++)
+            {
+                offsets[j + 1] = (j + 1) * taps;
+                for (int t = 0; t < taps; t++) indices[j * taps + t] = j;
+                weights[j * taps] = 1;
+            }
+            return new AxisTaps { OutLength = length, Offsets = offsets, Indices = indices, Weights = weights, Extrapolate = new bool[length] };
+        }
 
         public static AxisTaps Build(int inLen, int outLen, double scale, double roiStart, double roiEnd, ResizeSettings s)
         {
