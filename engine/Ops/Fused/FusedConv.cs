@@ -16,11 +16,27 @@ internal sealed class FusedConv : TensorOp
 
     private readonly ConvAttributes _attrs;
     private readonly FusedActivation _activation;
+    private readonly Kernels.Cpu.SgemmActivation _kernelActivation;
+    private readonly Tensor? _weightSource;
+    private readonly Kernels.Cpu.Conv.ConvWeights? _packed;
 
     public FusedConv(OpBuildContext ctx)
     {
         _attrs = new ConvAttributes(ctx.Attributes);
         _activation = FusedActivation.Parse(ctx.Attributes.String("activation", ""), ctx.Attributes.Floats("activation_params"));
+        _kernelActivation = _activation.Kind switch
+        {
+            ActivationKind.None => Kernels.Cpu.SgemmActivation.None,
+            ActivationKind.Relu => Kernels.Cpu.SgemmActivation.Relu,
+            ActivationKind.LeakyRelu => Kernels.Cpu.SgemmActivation.LeakyRelu(_activation.Alpha),
+            ActivationKind.Clip => Kernels.Cpu.SgemmActivation.Clip(_activation.Alpha, _activation.Beta),
+            ActivationKind.HardSigmoid => Kernels.Cpu.SgemmActivation.HardSigmoid(_activation.Alpha, _activation.Beta),
+            ActivationKind.Sigmoid => Kernels.Cpu.SgemmActivation.Sigmoid,
+            ActivationKind.Tanh => Kernels.Cpu.SgemmActivation.Tanh,
+            _ => throw new NotSupportedException($"Fused activation {_activation.Kind} has no kernel."),
+        };
+        _weightSource = ctx.ConstantInput(1);
+        _packed = _weightSource is null ? null : ConvKernel.TryPack(_weightSource, _attrs);
     }
 
     public static void Register(OpRegistry r) => r.Register(Domain, OpType, 1, ctx => new FusedConv(ctx));
@@ -29,25 +45,9 @@ internal sealed class FusedConv : TensorOp
     {
         var x = inputs.Req(0);
         if (x.DataType != DataType.Float) throw new NotSupportedException($"{OpType} computes float32 only, got {DataTypes.Name(x.DataType)}.");
-        var y = ConvKernel.RunFloating(OpType, [x, inputs.Req(1), inputs.Opt(2)], new ConvKernel.Request(_attrs, false, null, null)).As<float>();
-        var z = inputs.Opt(3);
-        var ys = y.Span;
-        if (z is not null)
-        {
-            if (z.DataType != DataType.Float || !z.Shape.AsSpan().SequenceEqual(y.Shape))
-                throw new ShapeMismatchException($"{OpType}: Z {z} must be float32 of the output's shape {ShapeUtil.Format(y.Shape)}.");
-            AddInPlace(ys, z.As<float>().Span);
-        }
-        _activation.Apply(ys);
-        return [y];
-    }
-
-    private static void AddInPlace(Span<float> y, ReadOnlySpan<float> z)
-    {
-        var vy = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(y);
-        var vz = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(z);
-        for (int i = 0; i < vy.Length; i++) vy[i] += vz[i];
-        for (int i = vy.Length * System.Numerics.Vector<float>.Count; i < y.Length; i++) y[i] += z[i];
+        var w = inputs.Req(1);
+        var packed = _packed is not null && ReferenceEquals(w, _weightSource) ? _packed : null;
+        return [ConvKernel.ForwardFloat(x, w, inputs.Opt(2), _attrs, packed, inputs.Opt(3), _kernelActivation)];
     }
 
     public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs)

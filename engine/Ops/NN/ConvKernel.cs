@@ -67,17 +67,30 @@ internal static class ConvKernel
     }
 
     /// <summary>Float32 Conv on the <see cref="Convolution"/> kernel (pre-packed weights when given).</summary>
-    private static Tensor ForwardFloat(Tensor x, Tensor w, Tensor? b, ConvAttributes attrs, ConvWeights? packed)
+    private static Tensor ForwardFloat(Tensor x, Tensor w, Tensor? b, ConvAttributes attrs, ConvWeights? packed) =>
+        ForwardFloat(x, w, b, attrs, packed, null, default);
+
+    /// <summary>
+    /// Float32 Y = activation(Conv(X, W) + B + Z) in one pass: the residual Z (Y's shape) and the activation are applied
+    /// by the SGEMM epilogue while each output tile is in cache.
+    /// </summary>
+    public static Tensor ForwardFloat(Tensor x, Tensor w, Tensor? b, ConvAttributes attrs, ConvWeights? packed,
+        Tensor? residual, Kernels.Cpu.SgemmActivation activation)
     {
+        if (x.DataType != DataType.Float || w.DataType != DataType.Float || b is not null && b.DataType != DataType.Float)
+            throw new NotSupportedException("The fused convolution computes float32 only.");
         var geo = ForwardGeometry(x.Shape, w.Shape, attrs).Geometry;
         int n = x.Shape[0], c = x.Shape[1], m = w.Shape[0], group = (int)attrs.Group;
         var bias = b?.As<float>();
         CheckBias(bias, m);
         var y = new Tensor<float>([n, m, .. geo.Output]);
         if (y.Length == 0) return y;
+        if (residual is not null && (residual.DataType != DataType.Float || !residual.Shape.AsSpan().SequenceEqual(y.Shape)))
+            throw new ShapeMismatchException($"The residual {residual} must be float32 of the output's shape {ShapeUtil.Format(y.Shape)}.");
         var bs = bias is null ? ReadOnlySpan<float>.Empty : bias.Span;
-        if (packed is not null) Convolution.Forward(x.As<float>().Span, n, c, packed, geo, bs, default, y.Span);
-        else Convolution.Forward(x.As<float>().Span, n, c, w.As<float>().Span, m, group, geo, bs, default, y.Span);
+        var rs = residual is null ? ReadOnlySpan<float>.Empty : residual.As<float>().Span;
+        if (packed is not null) Convolution.Forward(x.As<float>().Span, n, c, packed, geo, bs, rs, y.Span, activation);
+        else Convolution.Forward(x.As<float>().Span, n, c, w.As<float>().Span, m, group, geo, bs, rs, y.Span, activation);
         return y;
     }
 
