@@ -74,7 +74,7 @@ public static class GraphOptimizer
             }
         }
         ctx.RemoveUnusedInitializers();
-        Rebind(graph, registry, originalConstants);
+        Rebind(ctx, originalConstants);
         var optimized = new Model
         {
             Graph = graph,
@@ -99,23 +99,18 @@ public static class GraphOptimizer
     }
 
     /// <summary>
-    /// Builds ops for new nodes, and again for nodes that now read a constant that was computed at optimization time
-    /// (so they can pre-pack it, as they do for initializers).
+    /// Builds ops for nodes that have none, and again for nodes that now read a constant they did not have when their op
+    /// was built (computed at optimization time), so they can pre-pack it as they do for initializers.
     /// </summary>
-    private static void Rebind(Graph graph, OpRegistry registry, HashSet<string> originalConstants)
+    private static void Rebind(PassContext ctx, HashSet<string> originalConstants)
     {
+        var graph = ctx.Graph;
         foreach (var node in graph.Nodes)
         {
+            var known = ctx.BoundWith.GetValueOrDefault(node) ?? originalConstants;
             bool rebuild = node.Op is null
-                || node.Inputs.Any(i => i.Length > 0 && graph.Initializers.ContainsKey(i) && !originalConstants.Contains(i));
-            if (!rebuild) continue;
-            var reg = registry.Resolve(node.Domain, node.OpType, node.OpsetVersion)
-                ?? throw new InvalidOperationException($"The optimizer produced node {node}, which no registered op implements.");
-            node.Op = reg.Factory(new OpBuildContext
-            {
-                Node = node,
-                ConstantLookup = name => graph.Initializers.TryGetValue(name, out var t) ? t : null,
-            });
+                || node.Inputs.Any(i => i.Length > 0 && graph.Initializers.ContainsKey(i) && !known.Contains(i));
+            if (rebuild) ctx.Bind(node);
         }
     }
 

@@ -92,13 +92,33 @@ public sealed class PassContext
         Invalidate();
     }
 
-    /// <summary>Inserts <paramref name="node"/> where <paramref name="at"/> stands (replacing it) or appends it.</summary>
+    /// <summary>
+    /// Puts <paramref name="node"/> where <paramref name="at"/> stands, building its op first when it has none (so shape
+    /// inference sees it in later passes).
+    /// </summary>
     public void ReplaceNode(Node at, Node node)
     {
         int i = Graph.Nodes.IndexOf(at);
         if (i < 0) throw new InvalidOperationException($"Node {at} is not in the graph.");
+        if (node.Op is null) Bind(node);
         Graph.Nodes[i] = node;
         Invalidate();
+    }
+
+    /// <summary>For nodes whose op was built during optimization: the inputs that were constants at that moment.</summary>
+    internal Dictionary<Node, HashSet<string>> BoundWith { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Builds the op of <paramref name="node"/> from the registry, with the current constants (which it may pre-pack).</summary>
+    public void Bind(Node node)
+    {
+        var reg = Registry.Resolve(node.Domain, node.OpType, node.OpsetVersion)
+            ?? throw new InvalidOperationException($"The optimizer produced node {node}, which no registered op implements.");
+        node.Op = reg.Factory(new OpBuildContext
+        {
+            Node = node,
+            ConstantLookup = name => Graph.Initializers.TryGetValue(name, out var t) ? t : null,
+        });
+        BoundWith[node] = new HashSet<string>(node.Inputs.Where(Graph.Initializers.ContainsKey));
     }
 
     /// <summary>Points every reader of <paramref name="from"/> (graph outputs excluded) at <paramref name="to"/>.</summary>

@@ -47,4 +47,26 @@ internal static class AffineMath
     }
 
     public static bool IsDefaultDomain(Node n) => n.Domain is "" or "ai.onnx";
+
+    /// <summary>The one node reading a default-domain Conv's output, when there is exactly one (and it is no graph output).</summary>
+    public static Node? SoleReaderOfConv(PassContext ctx, Node conv) =>
+        conv.OpType == "Conv" && IsDefaultDomain(conv) && conv.Outputs.Length == 1 && ctx.HasSingleConsumer(conv.Outputs[0])
+            ? ctx.Consumers(conv.Outputs[0])[0]
+            : null;
+
+    /// <summary>A Conv's constant float32 bias (zeros when it has none), or null when the bias is not such a constant.</summary>
+    public static float[]? ConvBias(PassContext ctx, Node conv, int m) =>
+        conv.Inputs.Length > 2 && conv.Inputs[2].Length > 0 ? Vector(ctx, conv.Inputs[2], m) : new float[m];
+
+    /// <summary>Replaces <paramref name="conv"/> and the node it absorbs by one Conv with weights <paramref name="wName"/> and a new bias.</summary>
+    public static void ReplaceConv(PassContext ctx, Node conv, Node absorbed, string wName, float[] bias)
+    {
+        var folded = GraphOptimizer.CopyNode(conv);
+        folded.Op = null;
+        folded.Inputs = [conv.Inputs[0], wName, ctx.AddConstant(conv.Outputs[0] + "_bias", new Tensor<float>(bias, [bias.Length]))];
+        folded.Outputs = [absorbed.Outputs[0]];
+        ctx.ReplaceNode(conv, folded);
+        ctx.RemoveNode(absorbed);
+        ctx.Record($"{conv.DisplayName} + {absorbed.DisplayName} ({absorbed.OpType})");
+    }
 }

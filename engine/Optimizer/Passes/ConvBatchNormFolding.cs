@@ -19,17 +19,15 @@ public sealed class ConvBatchNormFolding : GraphPass
         int fused = 0;
         foreach (var conv in ctx.Graph.Nodes.ToList())
         {
-            if (conv.OpType != "Conv" || !AffineMath.IsDefaultDomain(conv) || conv.Outputs.Length != 1) continue;
+            if (AffineMath.SoleReaderOfConv(ctx, conv) is not { } bn) continue;
             string y = conv.Outputs[0];
-            if (!ctx.HasSingleConsumer(y)) continue;
-            var bn = ctx.Consumers(y)[0];
             if (bn.OpType != "BatchNormalization" || !AffineMath.IsDefaultDomain(bn) || bn.Inputs.Length != 5 || bn.Inputs[0] != y) continue;
             if (bn.Outputs.Skip(1).Any(o => o.Length > 0)) continue; // training outputs requested
             if (bn.OpsetVersion >= 14 && bn.Attributes.Int("training_mode", 0) != 0) continue;
             if (bn.OpsetVersion < 9 && bn.Attributes.Int("spatial", 1) == 0) continue;
             if (ctx.Constant(conv.Inputs[1]) is not Tensor<float> w || w.Rank < 3) continue;
             int m = w.Shape[0];
-            float[]? bias0 = conv.Inputs.Length > 2 && conv.Inputs[2].Length > 0 ? AffineMath.Vector(ctx, conv.Inputs[2], m) : new float[m];
+            var bias0 = AffineMath.ConvBias(ctx, conv, m);
             var scale = AffineMath.Vector(ctx, bn.Inputs[1], m);
             var shift = AffineMath.Vector(ctx, bn.Inputs[2], m);
             var mean = AffineMath.Vector(ctx, bn.Inputs[3], m);
@@ -44,13 +42,7 @@ public sealed class ConvBatchNormFolding : GraphPass
                 s[o] = (float)k;
                 b[o] = (float)((bias0[o] - (double)mean[o]) * k + shift[o]);
             }
-            var folded = GraphOptimizer.CopyNode(conv);
-            folded.Op = null;
-            folded.Inputs = [conv.Inputs[0], ctx.AddConstant(conv.Inputs[1], AffineMath.ScaleRows(w, s)), ctx.AddConstant(y + "_bias", new Tensor<float>(b, [m]))];
-            folded.Outputs = [bn.Outputs[0]];
-            ctx.ReplaceNode(conv, folded);
-            ctx.RemoveNode(bn);
-            ctx.Record($"{conv.DisplayName} + {bn.DisplayName}");
+            AffineMath.ReplaceConv(ctx, conv, bn, ctx.AddConstant(conv.Inputs[1], AffineMath.ScaleRows(w, s)), b);
             fused++;
         }
         return fused;
