@@ -99,18 +99,17 @@ public static class GraphOptimizer
     }
 
     /// <summary>
-    /// Builds ops for nodes that have none, and again for nodes that now read a constant they did not have when their op
-    /// was built (computed at optimization time), so they can pre-pack it as they do for initializers.
+    /// Builds the final op of every node made during optimization, and again of nodes that now read a constant computed
+    /// at optimization time, so they can pre-pack it as they do for initializers.
     /// </summary>
     private static void Rebind(PassContext ctx, HashSet<string> originalConstants)
     {
         var graph = ctx.Graph;
         foreach (var node in graph.Nodes)
         {
-            var known = ctx.BoundWith.GetValueOrDefault(node) ?? originalConstants;
-            bool rebuild = node.Op is null
-                || node.Inputs.Any(i => i.Length > 0 && graph.Initializers.ContainsKey(i) && !known.Contains(i));
-            if (rebuild) ctx.Bind(node);
+            bool rebuild = node.Op is null || ctx.BoundDuringPasses.Contains(node)
+                || node.Inputs.Any(i => i.Length > 0 && graph.Initializers.ContainsKey(i) && !originalConstants.Contains(i));
+            if (rebuild) node.Op = ctx.Build(node, name => graph.Initializers.TryGetValue(name, out var t) ? t : null);
         }
     }
 

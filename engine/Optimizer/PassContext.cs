@@ -105,20 +105,26 @@ public sealed class PassContext
         Invalidate();
     }
 
-    /// <summary>For nodes whose op was built during optimization: the inputs that were constants at that moment.</summary>
-    internal Dictionary<Node, HashSet<string>> BoundWith { get; } = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Nodes whose op was built during optimization, for shape inference only: they are built again at the end.</summary>
+    internal HashSet<Node> BoundDuringPasses { get; } = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Builds the op of <paramref name="node"/> from the registry, with the current constants (which it may pre-pack).</summary>
+    /// <summary>
+    /// Builds a provisional op for <paramref name="node"/> so later passes can infer its shapes. It sees only small
+    /// constants (shape-like values), so nothing large is pre-packed for a node a later pass may still replace; the
+    /// optimizer builds the final op once, at the end.
+    /// </summary>
     public void Bind(Node node)
+    {
+        node.Op = Build(node, name => Graph.Initializers.TryGetValue(name, out var t) && t.Length <= 4096 ? t : null);
+        BoundDuringPasses.Add(node);
+    }
+
+    /// <summary>Builds the op of <paramref name="node"/> from the registry with the given constants.</summary>
+    internal Op Build(Node node, Func<string, Tensor?> constants)
     {
         var reg = Registry.Resolve(node.Domain, node.OpType, node.OpsetVersion)
             ?? throw new InvalidOperationException($"The optimizer produced node {node}, which no registered op implements.");
-        node.Op = reg.Factory(new OpBuildContext
-        {
-            Node = node,
-            ConstantLookup = name => Graph.Initializers.TryGetValue(name, out var t) ? t : null,
-        });
-        BoundWith[node] = new HashSet<string>(node.Inputs.Where(Graph.Initializers.ContainsKey));
+        return reg.Factory(new OpBuildContext { Node = node, ConstantLookup = constants });
     }
 
     /// <summary>Points every reader of <paramref name="from"/> (graph outputs excluded) at <paramref name="to"/>.</summary>
