@@ -148,6 +148,19 @@ public sealed class PassContext
         return removed;
     }
 
+    /// <summary>Shape inference over the current graph, or null when it cannot run (passes then leave shapes unknown).</summary>
+    public Dictionary<string, TypeInfo>? TryInferTypes()
+    {
+        try
+        {
+            return ShapeInference.Run(Graph);
+        }
+        catch (Exception e) when (e is GraphValidationException or InvalidOperationException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
     public void Invalidate()
     {
         _producers = null;

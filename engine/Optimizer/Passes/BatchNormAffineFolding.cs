@@ -32,7 +32,7 @@ public sealed class BatchNormAffineFolding : GraphPass
             var scale = ctx.Constant(bn.Inputs[1]);
             if (scale is null || scale.Rank != 1) continue;
             int m = scale.Length;
-            types ??= TryInfer(ctx);
+            types ??= ctx.TryInferTypes();
             if (types?.GetValueOrDefault(bn.Inputs[0]) is not { ElementType: DataType.Float, Shape: { } xs } || xs.Length < 2) continue;
             var k = AffineMath.PerChannel(c, m, xs.Length);
             var s = AffineMath.Vector(ctx, bn.Inputs[1], m);
@@ -51,11 +51,5 @@ public sealed class BatchNormAffineFolding : GraphPass
             fused++;
         }
         return fused;
-    }
-
-    private static Dictionary<string, TypeInfo>? TryInfer(PassContext ctx)
-    {
-        try { return ShapeInference.Run(ctx.Graph); }
-        catch (Exception e) when (e is GraphValidationException or InvalidOperationException or ArgumentException or NotSupportedException) { return null; }
     }
 }

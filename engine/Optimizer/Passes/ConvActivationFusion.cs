@@ -39,7 +39,7 @@ public sealed class ConvActivationFusion : GraphPass
             if ((next.OpType == "Add" || next.OpType == "Sum" && next.Inputs.Length == 2) && !hasResidual)
             {
                 if (AffineMath.OtherOperand(next, y) is not { } z || z == y || ctx.IsConstant(z)) continue;
-                types ??= TryInfer(ctx);
+                types ??= ctx.TryInferTypes();
                 if (!SameShape(types, y, z)) continue;
                 residual = z;
                 // Take a following activation too.
@@ -124,11 +124,5 @@ public sealed class ConvActivationFusion : GraphPass
         if (types is null || types.GetValueOrDefault(a) is not { ElementType: DataType.Float, Shape: { } sa }
             || types.GetValueOrDefault(b) is not { ElementType: DataType.Float, Shape: { } sb }) return false;
         return sa.Length == sb.Length && sa.Zip(sb).All(p => p.First.IsKnown && p.First.Value == p.Second.Value);
-    }
-
-    private static Dictionary<string, TypeInfo>? TryInfer(PassContext ctx)
-    {
-        try { return ShapeInference.Run(ctx.Graph); }
-        catch (Exception e) when (e is GraphValidationException or InvalidOperationException or ArgumentException or NotSupportedException) { return null; }
     }
 }

@@ -19,15 +19,7 @@ public sealed class ShapeFolding : GraphPass
         var candidates = ctx.Graph.Nodes.Where(n => n.Domain is "" or "ai.onnx" && n.OpType is "Shape" or "Size"
             && n.Inputs.Length == 1 && n.Outputs.Length == 1 && !ctx.IsGraphOutput(n.Outputs[0])).ToList();
         if (candidates.Count == 0) return 0;
-        Dictionary<string, TypeInfo> types;
-        try
-        {
-            types = ShapeInference.Run(ctx.Graph);
-        }
-        catch (Exception e) when (e is GraphValidationException or InvalidOperationException or ArgumentException or NotSupportedException)
-        {
-            return 0;
-        }
+        if (ctx.TryInferTypes() is not { } types) return 0;
         int folded = 0;
         foreach (var node in candidates)
         {
