@@ -29,6 +29,9 @@ public class ConvBenchmarks : IFlopCounted
         new("r50 1x1 256-64 56", 256, 64, 56, 1, 1, 1),
         new("r50 7x7s2 3-64 224", 3, 64, 224, 7, 2, 1),
         new("r50 3x3 512-512 7", 512, 512, 7, 3, 1, 1),
+        new("r18 3x3 128-128 28", 128, 128, 28, 3, 1, 1),
+        new("r18 3x3s2 64-128 56", 64, 128, 56, 3, 2, 1),
+        new("vgg 3x3 128-128 112", 128, 128, 112, 3, 1, 1),
         new("dw 3x3 116 28 s1", 116, 116, 28, 3, 1, 116),
         new("dw 3x3 116 28 s2", 116, 116, 28, 3, 2, 116),
     ];
@@ -65,6 +68,14 @@ public class ConvBenchmarks : IFlopCounted
     {
         using var _ = KernelParallelism.Push(Threads);
         Convolution.Forward(_x, 1, Shape.C, _packed, _g, _bias, default, _y, SgemmActivation.Relu);
+    }
+
+    /// <summary>The packed-weight convolution forced onto the im2col-into-panels route (the default before the window route).</summary>
+    [Benchmark]
+    public void Im2ColRoute()
+    {
+        using var _ = KernelParallelism.Push(Threads);
+        Convolution.Forward(_x, 1, Shape.C, _packed, _g, _bias, default, _y, SgemmActivation.Relu, ConvRoute.Im2Col);
     }
 
     [Benchmark(Baseline = true)]

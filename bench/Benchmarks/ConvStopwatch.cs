@@ -4,8 +4,8 @@ namespace NativeInfer.Bench.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run --project bench -c Release -- conv [seconds]</c>: the <see cref="ConvBenchmarks"/> cases timed with a
-/// Stopwatch, the packed path and the baseline alternating in one process (so machine noise hits both alike); prints
-/// medians, minimums, GFLOP/s at the median and the median ratio packed/baseline.
+/// Stopwatch: the default route, the im2col route and the unfused baseline alternating in one process (so machine noise
+/// hits all alike); prints medians, GFLOP/s at the median and the median ratios.
 /// </summary>
 public static class ConvStopwatch
 {
@@ -17,8 +17,9 @@ public static class ConvStopwatch
             {
                 var b = new ConvBenchmarks { Shape = shape, Threads = threads };
                 b.Setup();
-                for (int i = 0; i < 3; i++) { b.Packed(); b.Im2ColThenGemm(); }
+                for (int i = 0; i < 3; i++) { b.Packed(); b.Im2ColRoute(); b.Im2ColThenGemm(); }
                 var packed = new List<double>();
+                var route = new List<double>();
                 var baseline = new List<double>();
                 var total = Stopwatch.StartNew();
                 while (total.Elapsed.TotalSeconds < seconds || packed.Count < 5)
@@ -26,14 +27,18 @@ public static class ConvStopwatch
                     long t0 = Stopwatch.GetTimestamp();
                     b.Packed();
                     long t1 = Stopwatch.GetTimestamp();
-                    b.Im2ColThenGemm();
+                    b.Im2ColRoute();
                     long t2 = Stopwatch.GetTimestamp();
+                    b.Im2ColThenGemm();
+                    long t3 = Stopwatch.GetTimestamp();
                     packed.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
-                    baseline.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
+                    route.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
+                    baseline.Add(Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds);
                 }
-                double mp = Median(packed), mb = Median(baseline);
-                Console.WriteLine($"{threads}T {shape.Name,-20} packed median {mp,8:F3} ms (min {packed.Min(),7:F3}, {shape.Flops / mp / 1e6,6:F1} GFLOP/s)   " +
-                    $"im2col+gemm median {mb,8:F3} ms (min {baseline.Min(),7:F3})   packed/baseline {mp / mb:F2}   n={packed.Count}");
+                double mp = Median(packed), mr = Median(route), mb = Median(baseline);
+                Console.WriteLine($"{threads}T {shape.Name,-20} auto {mp,8:F3} ms (min {packed.Min(),7:F3}, {shape.Flops / mp / 1e6,6:F1} GFLOP/s)   " +
+                    $"im2col route {mr,8:F3} ms ({shape.Flops / mr / 1e6,6:F1} GFLOP/s)   unfused im2col+gemm {mb,8:F3} ms   " +
+                    $"auto/im2col {mp / mr:F2}   auto/unfused {mp / mb:F2}   n={packed.Count}");
             }
         return 0;
     }

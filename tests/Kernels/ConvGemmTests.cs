@@ -12,20 +12,24 @@ namespace NativeInfer.Tests.Kernels;
 /// </summary>
 public class ConvGemmTests
 {
-    private static void Check(Random rng, int n, int c, int m, int group, SpatialGeometry g, SgemmActivation act, bool withBias, bool withResidual, string what)
+    private static void Check(Random rng, int n, int c, int m, int group, SpatialGeometry g, SgemmActivation act, bool withBias, bool withResidual, string what,
+        params ConvRoute[] routes)
     {
         var x = ConvReference.Random(rng, n * c * g.InputSize);
         var w = ConvReference.Random(rng, m * (c / group) * g.KernelSize);
         var bias = withBias ? ConvReference.Random(rng, m) : null;
         var residual = withResidual ? ConvReference.Random(rng, n * m * g.OutputSize) : null;
         var (expected, mag) = ConvReference.Direct(x, w, bias, residual, n, c, m, group, g, act);
-        var plain = new float[expected.Length];
-        Convolution.Forward(x, n, c, w, m, group, g, bias, residual, plain, act);
-        ConvReference.AssertClose(expected, mag, plain, $"{what} plain");
         var packedWeights = ConvWeights.Pack(w, m, group, c / group, g.Kernel);
-        var packed = new float[expected.Length];
-        Convolution.Forward(x, n, c, packedWeights, g, bias, residual, packed, act);
-        ConvReference.AssertClose(expected, mag, packed, $"{what} packed");
+        foreach (var route in routes.Length == 0 ? [ConvRoute.Auto] : routes)
+        {
+            var plain = new float[expected.Length];
+            Convolution.Forward(x, n, c, w, m, group, g, bias, residual, plain, act, route);
+            ConvReference.AssertClose(expected, mag, plain, $"{what} {route} plain");
+            var packed = new float[expected.Length];
+            Convolution.Forward(x, n, c, packedWeights, g, bias, residual, packed, act, route);
+            ConvReference.AssertClose(expected, mag, packed, $"{what} {route} packed");
+        }
     }
 
     private static string Describe(SpatialGeometry g, int n, int c, int m, int group, SgemmActivation act) =>
@@ -51,6 +55,40 @@ public class ConvGemmTests
             tested++;
         }
         Assert.True(tested >= 120);
+    }
+
+    /// <summary>
+    /// Each route forced on the same random 1-D/2-D geometries (strides up to 3 and dilations make several row and
+    /// column phases; batches and groups; wide kernels whose grid wastes most columns), so the window path is checked
+    /// on shapes Auto would not send it.
+    /// </summary>
+    [Theory]
+    [InlineData(1, ConvRoute.Window)]
+    [InlineData(2, ConvRoute.Window)]
+    [InlineData(1, ConvRoute.Im2Col)]
+    [InlineData(2, ConvRoute.Im2Col)]
+    public void ForcedRoutes(int rank, ConvRoute route)
+    {
+        var rng = new Random(500 + rank);
+        int tested = 0;
+        for (int trial = 0; tested < 80 && trial < 2000; trial++)
+        {
+            var g = ConvReference.RandomGeometry(rng, rank, maxWidth: 40, maxKernel: 5);
+            if (g is null) continue;
+            int group = new[] { 1, 1, 2, 3 }[rng.Next(4)];
+            int n = rng.Next(1, 3), c = group * rng.Next(1, 4), m = group * rng.Next(1, 15);
+            var act = ConvReference.Epilogues[tested % ConvReference.Epilogues.Length];
+            Check(rng, n, c, m, group, g, act, rng.Next(2) == 0, rng.Next(3) == 0, $"trial {trial}: {Describe(g, n, c, m, group, act)}", route);
+            tested++;
+        }
+        Assert.Equal(80, tested);
+    }
+
+    [Fact]
+    public void WindowRouteRejects3D()
+    {
+        var g = new SpatialGeometry([2, 2, 2], [1, 1, 1], [1, 1, 1], [1, 1, 1], [0, 0, 0], [2, 2, 2]);
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(new float[8], 1, 1, new float[1], 1, 1, g, default, default, new float[8], default, ConvRoute.Window));
     }
 
     [Theory]
@@ -79,6 +117,8 @@ public class ConvGemmTests
     [InlineData(37, 45, 3, 13)]    // im2col, K = 333
     [InlineData(64, 64, 3, 56)]    // ResNet 3x3 layer: big enough for the SGEMM to split over threads
     [InlineData(3, 20, 7, 40)]     // stem-like 7x7 on 3 channels
+    [InlineData(40, 300, 3, 7)]    // many output channels on a tiny image: one band, the SGEMM splits M
+    [InlineData(8, 16, 3, 120)]    // many bands: bands run in parallel
     public void LargerShapes(int c, int m, int k, int size)
     {
         var rng = new Random(c * 1000 + m);
@@ -87,7 +127,8 @@ public class ConvGemmTests
         {
             int o = (size + 2 * pad - k) / stride + 1;
             var g = new SpatialGeometry([size, size], [k, k], [stride, stride], [1, 1], [pad, pad], [o, o]);
-            Check(rng, 1, c, m, 1, g, SgemmActivation.Relu, true, stride == 1, $"{c}->{m} k {k} size {size} stride {stride}");
+            Check(rng, 1, c, m, 1, g, SgemmActivation.Relu, true, stride == 1, $"{c}->{m} k {k} size {size} stride {stride}",
+                ConvRoute.Auto, ConvRoute.Im2Col, ConvRoute.Window);
         }
     }
 

@@ -9,8 +9,10 @@ namespace NativeInfer.Kernels.Cpu.Conv;
 /// </summary>
 /// <remarks>
 /// <para>Routes: depthwise 1-D/2-D (one input channel per group) → <see cref="DepthwiseConv"/>; pointwise (1×1,
-/// stride 1, no pad) → one SGEMM per (image, group) straight on the image, W·X; everything else → SGEMM with the im2col
-/// matrix written straight into packed B panels (<see cref="Im2ColPacker"/>). The bias, residual and activation run
+/// stride 1, no pad) → one SGEMM per (image, group) straight on the image, W·X; other 1-D/2-D convs whose output grid
+/// wastes little → <see cref="WindowConvolution"/> (B rows are shifted windows of one padded, phase-split copy of the
+/// image); the rest (3-D, tiny outputs of wide kernels) → SGEMM with the im2col matrix written straight into packed B
+/// panels (<see cref="Im2ColPacker"/>). The bias, residual and activation run
 /// in the SGEMM epilogue while each tile is hot.</para>
 /// <para>Threads: a product big enough for the SGEMM to split is run one after another and split by the SGEMM;
 /// smaller ones (many groups, small images) are spread over (image, group) with single-threaded SGEMMs, so the two
@@ -23,24 +25,28 @@ public static unsafe class Convolution
 
     /// <summary>Convolution with weights packed once by <see cref="ConvWeights.Pack"/>.</summary>
     public static void Forward(ReadOnlySpan<float> x, int batch, int channels, ConvWeights w, SpatialGeometry g,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, SgemmActivation activation = default)
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, SgemmActivation activation = default,
+        ConvRoute route = ConvRoute.Auto)
     {
         ArgumentNullException.ThrowIfNull(w);
         if (!w.Kernel.AsSpan().SequenceEqual(g.Kernel))
             throw new ArgumentException($"The packed weights' kernel ({string.Join('x', w.Kernel)}) does not match the geometry's ({string.Join('x', g.Kernel)}).");
         if (channels != w.ChannelsPerGroup * w.Group)
             throw new ArgumentException($"The input has {channels} channels; the packed weights expect {w.ChannelsPerGroup * w.Group}.");
-        Run(x, batch, channels, w.Plain, w, w.OutputChannels, w.Group, g, bias, residual, y, activation);
+        Run(x, batch, channels, w.Plain, w, w.OutputChannels, w.Group, g, bias, residual, y, activation, route);
     }
 
     /// <summary>Convolution with plain weights W [M, C/group, kernel...] (packed per call).</summary>
     public static void Forward(ReadOnlySpan<float> x, int batch, int channels, ReadOnlySpan<float> w, int outputChannels, int group,
-        SpatialGeometry g, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, SgemmActivation activation = default) =>
-        Run(x, batch, channels, w, null, outputChannels, group, g, bias, residual, y, activation);
+        SpatialGeometry g, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, SgemmActivation activation = default,
+        ConvRoute route = ConvRoute.Auto) =>
+        Run(x, batch, channels, w, null, outputChannels, group, g, bias, residual, y, activation, route);
 
     private static void Run(ReadOnlySpan<float> x, int batch, int c, ReadOnlySpan<float> w, ConvWeights? packed, int m, int group,
-        SpatialGeometry g, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, SgemmActivation activation)
+        SpatialGeometry g, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, SgemmActivation activation,
+        ConvRoute route)
     {
+        if (route == ConvRoute.Window && g.Rank > 2) throw new ArgumentException("The window route handles 1-D and 2-D convolutions only.");
         if (batch < 0 || c < 0 || m < 0 || group < 1 || c % group != 0 || m % group != 0)
             throw new ArgumentException($"Invalid conv shape: {c} input channels, {m} output channels, group {group}.");
         int cg = c / group, mg = m / group;
@@ -52,7 +58,7 @@ public static unsafe class Convolution
         if (!bias.IsEmpty && bias.Length < m) throw new ArgumentException("The bias must have one value per output channel.");
         if (!residual.IsEmpty && residual.Length < outCount) throw new ArgumentException("The residual must have the output's shape.");
         if (outCount == 0) return;
-        if (ConvWeights.IsDepthwise(group, cg, g.Rank))
+        if (route == ConvRoute.Auto && ConvWeights.IsDepthwise(group, cg, g.Rank))
         {
             DepthwiseConv.Run(x, w, bias, residual, y, batch, c, mg, g, activation);
             return;
@@ -69,6 +75,17 @@ public static unsafe class Convolution
                 C = c, M = m, Group = group, G = g, Kdim = (int)kdim, Activation = activation,
             };
             int tasks = batch * group;
+            bool window = route switch
+            {
+                ConvRoute.Window => kdim > 0,
+                ConvRoute.Auto => kdim > 0 && !g.IsPointwise && (tasks == 1 || mg * kdim * g.OutputSize >= GemmParallelThreshold) && WindowConvolution.Applies(g),
+                _ => false,
+            };
+            if (window)
+            {
+                WindowConvolution.Run(px, batch, c, pw, packed, m, group, g, job.Bias, job.Residual, py, activation);
+                return;
+            }
             if (tasks > 1 && mg * kdim * g.OutputSize < GemmParallelThreshold) KernelParallelism.For(0, tasks, job.Task);
             else for (int t = 0; t < tasks; t++) job.Task(t);
         }
@@ -121,4 +138,15 @@ public static unsafe class Convolution
             }
         }
     }
+}
+
+/// <summary>Which algorithm <see cref="Convolution"/> uses; anything but <see cref="Auto"/> is for tests and benchmarks.</summary>
+public enum ConvRoute
+{
+    /// <summary>Depthwise kernel, pointwise GEMM, window SGEMM or im2col SGEMM, whichever suits the shape.</summary>
+    Auto,
+    /// <summary>Pointwise GEMM when the window is one point, else im2col written into packed panels (never depthwise).</summary>
+    Im2Col,
+    /// <summary>The shifted-window SGEMM over a padded, phase-split copy of the image (1-D and 2-D only).</summary>
+    Window,
 }

@@ -1,0 +1,358 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NativeInfer.Kernels.Threading;
+
+namespace NativeInfer.Kernels.Cpu.Conv;
+
+/// <summary>
+/// 1-D/2-D convolution as an SGEMM whose right operand rows are shifted windows of one padded, phase-split copy of
+/// the image, so packing a B panel is a contiguous copy per row instead of im2col's per-pixel index arithmetic.
+/// </summary>
+/// <remarks>
+/// <para>The image is copied once into <see cref="WindowLayout"/>: per channel, one plane per stride phase
+/// (row phase ph, column phase pw) that the kernel's taps use, each plane Hq×Wq holding padded rows r·sh + ph and
+/// columns t·sw + pw (zeros in the padding). The output is computed on a grid of OH rows × Wq columns, q = oh·Wq + ow:
+/// tap (c, kh, kw) of output q reads plane (c, (kh·dh) mod sh, (kw·dw) mod sw) at q + (kh·dh div sh)·Wq + (kw·dw div sw),
+/// a fixed offset per GEMM row k. Grid columns ow ≥ OW are computed and thrown away (Wq − OW of every Wq: 2 of 58 for
+/// a 3×3 conv on 56 columns).</para>
+/// <para>The grid is cut into bands of output rows. Each band is one SGEMM into a per-thread scratch block (or, when
+/// the grid has no thrown-away columns, straight into Y), then copied into Y row by row, adding the residual and
+/// applying the activation; the bias (and the activation, without a residual) runs in the SGEMM epilogue. Bands run
+/// in parallel when there are enough of them; otherwise the SGEMM splits each band over the threads.</para>
+/// </remarks>
+internal static unsafe class WindowConvolution
+{
+    /// <summary>Largest grid width per valid output column worth computing (beyond it im2col wastes less).</summary>
+    private const double MaxGridWaste = 1.5;
+    /// <summary>Target columns per band: several B panels, while the band's output block stays cache-sized.</summary>
+    private const int BandColumns = 1024;
+    /// <summary>Most floats of one band's output scratch (1 MB).</summary>
+    private const int BandFloats = 1 << 18;
+
+    /// <summary>True when the geometry is 1-D or 2-D and its output grid wastes little.</summary>
+    public static bool Applies(SpatialGeometry g)
+    {
+        if (g.Rank > 2 || g.OutputSize == 0) return false;
+        var l = new WindowLayout(g);
+        return l.GridWidth <= MaxGridWaste * l.OutWidth;
+    }
+
+    /// <summary>
+    /// Y [N, M, OH, OW] = act(conv(X, W) + bias + residual) for every image and group, with W per group pre-packed
+    /// (<paramref name="packed"/>) or plain (<paramref name="w"/>, [M, C/group, KH, KW]).
+    /// </summary>
+    public static void Run(float* x, int batch, int c, float* w, ConvWeights? packed, int m, int group, SpatialGeometry g,
+        float* bias, float* residual, float* y, SgemmActivation activation)
+    {
+        var l = new WindowLayout(g);
+        int cg = c / group, mg = m / group, kdim = cg * g.KernelSize;
+        long bufferLength = l.ChannelStride * c + l.Slack;
+        if (bufferLength > Array.MaxLength) throw new ArgumentException("The convolution's padded input is too large.");
+        float* buffer = ConvScratch.Window((int)bufferLength);
+        int* offsets = ConvScratch.Offsets(kdim);
+        l.TapOffsets(cg, offsets);
+        var job = new BandJob
+        {
+            Layout = l, Buffer = buffer, Offsets = offsets, Kdim = kdim, Mg = mg, Activation = activation,
+            Nr = Sgemm.PanelWidth,
+        };
+        int threads = KernelParallelism.MaxDegree;
+        job.PlanBands(threads);
+        for (int b = 0; b < batch; b++)
+        {
+            l.Fill(x + (long)b * c * g.InputSize, c, buffer);
+            for (int gi = 0; gi < group; gi++)
+            {
+                long yOff = ((long)b * m + (long)gi * mg) * g.OutputSize;
+                job.Source = buffer + (long)gi * cg * l.ChannelStride;
+                job.Packed = packed?.PackedGroup(gi);
+                job.W = w + (long)gi * mg * kdim;
+                job.Bias = bias == null ? null : bias + gi * mg;
+                job.Residual = residual == null ? null : residual + yOff;
+                job.Y = y + yOff;
+                if (job.Bands > 1 && threads > 1) KernelParallelism.For(0, job.Bands, ref job);
+                else for (int band = 0; band < job.Bands; band++) job.Invoke(band);
+            }
+        }
+    }
+
+    /// <summary>One image and group, band by band (a struct body: no allocation per call).</summary>
+    private struct BandJob : IParallelBody
+    {
+        public WindowLayout Layout;
+        public float* Buffer, Source, W, Bias, Residual, Y;
+        public int* Offsets;
+        public SgemmPackedA? Packed;
+        public int Kdim, Mg, Nr, Bands, BandRows;
+        public SgemmActivation Activation;
+
+        /// <summary>
+        /// Bands of near <see cref="BandColumns"/> grid columns (fewer when M is large, so the scratch stays ≤ 1 MB),
+        /// their count rounded up to a multiple of the threads so parallel bands finish together.
+        /// </summary>
+        public void PlanBands(int threads)
+        {
+            int oh = Layout.OutHeight, wq = Layout.GridWidth;
+            long columns = (long)oh * wq;
+            long target = Math.Max(wq, Math.Min(BandColumns, BandFloats / Math.Max(1, Mg)));
+            int bands = (int)Math.Clamp((columns + target - 1) / target, 1, oh);
+            if (bands > 1 && threads > 1) bands = Math.Min(oh, (bands + threads - 1) / threads * threads);
+            BandRows = (oh + bands - 1) / bands;
+            Bands = (oh + BandRows - 1) / BandRows;
+        }
+
+        public void Invoke(int band)
+        {
+            var l = Layout;
+            int r0 = band * BandRows, rows = Math.Min(BandRows, l.OutHeight - r0);
+            int cols = rows * l.GridWidth, outSize = l.OutHeight * l.OutWidth;
+            var packer = new WindowPacker(Source + (long)r0 * l.GridWidth, Offsets, Nr);
+            bool direct = l.GridWidth == l.OutWidth;
+            var biasSpan = Bias == null ? default : new ReadOnlySpan<float>(Bias, Mg);
+            var biasKind = Bias == null ? SgemmBiasKind.None : SgemmBiasKind.PerRow;
+            if (direct)
+            {
+                // No thrown-away columns: the band's grid columns are Y's own, the whole epilogue runs in the SGEMM.
+                long offset = (long)r0 * l.OutWidth;
+                var epilogue = new SgemmEpilogue
+                {
+                    Bias = biasSpan, BiasKind = biasKind, Activation = Activation,
+                    Residual = Residual == null ? default : new ReadOnlySpan<float>(Residual + offset, (Mg - 1) * outSize + cols),
+                    ResidualStride = outSize,
+                };
+                Multiply(packer, cols, new Span<float>(Y + offset, (Mg - 1) * outSize + cols), outSize, epilogue);
+                return;
+            }
+            float* scratch = ConvScratch.Band(Mg * cols);
+            var bandEpilogue = new SgemmEpilogue
+            {
+                Bias = biasSpan, BiasKind = biasKind,
+                Activation = Residual == null ? Activation : SgemmActivation.None,
+            };
+            Multiply(packer, cols, new Span<float>(scratch, Mg * cols), cols, bandEpilogue);
+            var compact = new Compaction
+            {
+                Scratch = scratch, Y = Y + (long)r0 * l.OutWidth, Residual = Residual == null ? null : Residual + (long)r0 * l.OutWidth,
+                Rows = rows, Cols = cols, GridWidth = l.GridWidth, OutWidth = l.OutWidth, OutSize = outSize, Activation = Activation,
+            };
+            if ((long)Mg * cols >= 1 << 16 && KernelParallelism.MaxDegree > 1)
+                KernelParallelism.For(0, Mg, ref compact);
+            else for (int ch = 0; ch < Mg; ch++) compact.Invoke(ch);
+        }
+
+        private readonly void Multiply(WindowPacker packer, int cols, Span<float> c, int ldc, in SgemmEpilogue epilogue)
+        {
+            if (Packed is not null) Sgemm.Multiply(Packed, packer, cols, 1f, 0f, c, ldc, epilogue);
+            else Sgemm.Multiply(false, Mg, cols, Kdim, 1f, new ReadOnlySpan<float>(W, Mg * Kdim), Kdim, packer, 0f, c, ldc, epilogue);
+        }
+    }
+
+    /// <summary>One output channel of a band: valid grid columns into Y, plus residual and activation when present.</summary>
+    private struct Compaction : IParallelBody
+    {
+        public float* Scratch, Y, Residual;
+        public int Rows, Cols, GridWidth, OutWidth, OutSize;
+        public SgemmActivation Activation;
+
+        public readonly void Invoke(int ch)
+        {
+            float* src = Scratch + (long)ch * Cols;
+            float* dst = Y + (long)ch * OutSize;
+            float* res = Residual == null ? null : Residual + (long)ch * OutSize;
+            for (int r = 0; r < Rows; r++)
+            {
+                float* d = dst + (long)r * OutWidth;
+                new ReadOnlySpan<float>(src + (long)r * GridWidth, OutWidth).CopyTo(new Span<float>(d, OutWidth));
+                if (res != null) SgemmActivations.ApplyRow(d, OutWidth, 0f, null, res + (long)r * OutWidth, Activation);
+            }
+        }
+    }
+
+    /// <summary>B panels of one band: row k of a strip is NR contiguous floats at the band's source + offset[k].</summary>
+    private sealed class WindowPacker(float* source, int* offsets, int nr) : ISgemmBPacker
+    {
+        public void PackPanel(int k0, int kc, int j0, int nc, Span<float> panel)
+        {
+            int strips = (nc + nr - 1) / nr;
+            if (panel.Length < (long)strips * kc * nr) throw new ArgumentException("Panel buffer is too small.");
+            fixed (float* pan = panel)
+            {
+                for (int s = 0; s < strips; s++)
+                {
+                    float* dst = pan + (long)s * kc * nr;
+                    float* src = source + j0 + (long)s * nr;
+                    int* off = offsets + k0;
+                    int count = Math.Min(nr, nc - s * nr);
+                    if (count == 32 && Vector512.IsHardwareAccelerated)
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            float* from = src + off[p];
+                            Vector512.Load(from).Store(dst + p * 32);
+                            Vector512.Load(from + 16).Store(dst + p * 32 + 16);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            float* d = dst + (long)p * nr;
+                            CopyRow(src + off[p], d, count);
+                            for (int q = count; q < nr; q++) d[q] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void CopyRow(float* src, float* dst, int n)
+        {
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; i + 8 <= n; i += 8) Vector256.Load(src + i).Store(dst + i);
+            if (Vector128.IsHardwareAccelerated)
+                for (; i + 4 <= n; i += 4) Vector128.Load(src + i).Store(dst + i);
+            for (; i < n; i++) dst[i] = src[i];
+        }
+    }
+}
+
+/// <summary>
+/// The padded, phase-split image layout of <see cref="WindowConvolution"/> for one geometry: per channel, one Hq×Wq
+/// plane per (row phase, column phase) that some tap uses.
+/// </summary>
+internal readonly unsafe struct WindowLayout
+{
+    private readonly int _kh, _kw, _sh, _sw, _dh, _dw, _padTop, _padLeft, _height, _width;
+    /// <summary>Bit ph (pw) set when a tap reads row (column) phase ph (pw).</summary>
+    private readonly ulong _rowPhases, _colPhases;
+
+    public WindowLayout(SpatialGeometry g)
+    {
+        int[] k = g.Kernel3, s = g.Stride3, d = g.Dilation3, p = g.Pad3, o = g.Out3, i = g.In3;
+        _kh = k[1]; _kw = k[2]; _sh = s[1]; _sw = s[2]; _dh = d[1]; _dw = d[2]; _padTop = p[1]; _padLeft = p[2];
+        _height = i[1]; _width = i[2];
+        OutHeight = o[1];
+        OutWidth = o[2];
+        GridHeight = checked(OutHeight + (_kh - 1) * _dh / _sh);
+        GridWidth = checked(OutWidth + (_kw - 1) * _dw / _sw);
+        for (int kh = 0; kh < _kh; kh++) _rowPhases |= 1UL << (kh * _dh % _sh % 64);
+        for (int kw = 0; kw < _kw; kw++) _colPhases |= 1UL << (kw * _dw % _sw % 64);
+        RowPhaseCount = System.Numerics.BitOperations.PopCount(_rowPhases);
+        ColPhaseCount = System.Numerics.BitOperations.PopCount(_colPhases);
+        PlaneLength = checked((long)GridHeight * GridWidth);
+        ChannelStride = checked(PlaneLength * RowPhaseCount * ColPhaseCount);
+        // The last strip of the last band reads up to NR − 1 columns past the grid, plus the largest tap offset.
+        Slack = GridWidth + 64;
+    }
+
+    public int OutHeight { get; }
+    public int OutWidth { get; }
+    /// <summary>Rows of one phase plane (Hq).</summary>
+    public int GridHeight { get; }
+    /// <summary>Columns of one phase plane and of the output grid (Wq).</summary>
+    public int GridWidth { get; }
+    public int RowPhaseCount { get; }
+    public int ColPhaseCount { get; }
+    public long PlaneLength { get; }
+    public long ChannelStride { get; }
+    /// <summary>Floats after the last plane that a strip may read (kept zero).</summary>
+    public int Slack { get; }
+
+    private static int PhaseIndex(ulong mask, int phase) =>
+        System.Numerics.BitOperations.PopCount(mask & ((1UL << phase) - 1));
+
+    /// <summary>offsets[k] for GEMM row k = (c, kh, kw) of one group with <paramref name="channels"/> channels.</summary>
+    public void TapOffsets(int channels, int* offsets)
+    {
+        int k = 0;
+        for (int c = 0; c < channels; c++)
+            for (int kh = 0; kh < _kh; kh++)
+            {
+                int rh = kh * _dh;
+                long rowPart = c * ChannelStride + PhaseIndex(_rowPhases, rh % _sh) * ColPhaseCount * PlaneLength + (long)(rh / _sh) * GridWidth;
+                for (int kw = 0; kw < _kw; kw++)
+                {
+                    int cw = kw * _dw;
+                    long off = rowPart + PhaseIndex(_colPhases, cw % _sw) * PlaneLength + cw / _sw;
+                    offsets[k++] = checked((int)off);
+                }
+            }
+    }
+
+    /// <summary>Writes the layout of a [channels, H, W] image into <paramref name="dst"/> (ChannelStride·channels + Slack floats).</summary>
+    public void Fill(float* image, int channels, float* dst)
+    {
+        var fill = new FillJob { Layout = this, Image = image, Dst = dst };
+        long total = ChannelStride * channels;
+        if (channels > 1 && total >= 1 << 15 && KernelParallelism.MaxDegree > 1) KernelParallelism.For(0, channels, ref fill);
+        else for (int c = 0; c < channels; c++) fill.Invoke(c);
+        new Span<float>(dst + total, Slack).Clear();
+    }
+
+    private struct FillJob : IParallelBody
+    {
+        public WindowLayout Layout;
+        public float* Image, Dst;
+
+        public readonly void Invoke(int c) => Layout.FillChannel(Image + (long)c * Layout._height * Layout._width, Dst + c * Layout.ChannelStride);
+    }
+
+    private void FillChannel(float* src, float* dst)
+    {
+        for (int ph = 0; ph < _sh; ph++)
+        {
+            if ((_rowPhases & (1UL << (ph % 64))) == 0) continue;
+            for (int pw = 0; pw < _sw; pw++)
+            {
+                if ((_colPhases & (1UL << (pw % 64))) == 0) continue;
+                float* plane = dst + (PhaseIndex(_rowPhases, ph) * ColPhaseCount + PhaseIndex(_colPhases, pw)) * PlaneLength;
+                // Phase column t holds input column t·sw + pw − padLeft: [lo, hi) of them lie inside the image.
+                int first = pw - _padLeft;
+                int lo = first >= 0 ? 0 : (-first + _sw - 1) / _sw;
+                int hi = _width - first <= 0 ? 0 : (_width - first + _sw - 1) / _sw;
+                lo = Math.Min(lo, GridWidth);
+                hi = Math.Clamp(hi, lo, GridWidth);
+                for (int r = 0; r < GridHeight; r++)
+                {
+                    float* row = plane + (long)r * GridWidth;
+                    int ih = r * _sh + ph - _padTop;
+                    if ((uint)ih >= (uint)_height)
+                    {
+                        new Span<float>(row, GridWidth).Clear();
+                        continue;
+                    }
+                    if (lo > 0) new Span<float>(row, lo).Clear();
+                    if (hi > lo) PaddedPlane.StridedCopy(src + (long)ih * _width + (long)lo * _sw + first, _sw, row + lo, hi - lo);
+                    if (hi < GridWidth) new Span<float>(row + hi, GridWidth - hi).Clear();
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Per-thread scratch of <see cref="WindowConvolution"/> (pinned, 64-byte aligned, grown on demand, reused).</summary>
+internal static unsafe class ConvScratch
+{
+    [ThreadStatic] private static float[]? t_window;
+    [ThreadStatic] private static float[]? t_band;
+    [ThreadStatic] private static int[]? t_offsets;
+
+    public static float* Window(int floats) => Get(ref t_window, floats);
+    public static float* Band(int floats) => Get(ref t_band, floats);
+
+    public static int* Offsets(int count)
+    {
+        if (t_offsets is null || t_offsets.Length < count) t_offsets = GC.AllocateUninitializedArray<int>(count, pinned: true);
+        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(t_offsets));
+    }
+
+    private static float* Get(ref float[]? buffer, int floats)
+    {
+        if (buffer is null || buffer.Length < floats + 16)
+            buffer = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+        return SgemmScratch.Align((float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)));
+    }
+}
