@@ -7,7 +7,8 @@ namespace NativeInfer.Kernels.Cpu.Conv;
 
 /// <summary>
 /// 1-D/2-D convolution as an SGEMM whose right operand rows are shifted windows of one padded, phase-split copy of
-/// the image, so packing a B panel is a contiguous copy per row instead of im2col's per-pixel index arithmetic.
+/// the image: the AVX-512 micro-kernel reads those rows in place (no B packing at all); other kernels get panels
+/// packed by one contiguous copy per row instead of im2col's per-pixel index arithmetic.
 /// </summary>
 /// <remarks>
 /// <para>The image is copied once into <see cref="WindowLayout"/>: per channel, one plane per stride phase
@@ -107,44 +108,130 @@ internal static unsafe class WindowConvolution
             var l = Layout;
             int r0 = band * BandRows, rows = Math.Min(BandRows, l.OutHeight - r0);
             int cols = rows * l.GridWidth, outSize = l.OutHeight * l.OutWidth;
-            var packer = new WindowPacker(Source + (long)r0 * l.GridWidth, Offsets, Nr);
+            float* source = Source + (long)r0 * l.GridWidth;
             bool direct = l.GridWidth == l.OutWidth;
-            var biasSpan = Bias == null ? default : new ReadOnlySpan<float>(Bias, Mg);
-            var biasKind = Bias == null ? SgemmBiasKind.None : SgemmBiasKind.PerRow;
+            float* target, residual;
+            nint ldc;
+            SgemmActivation activation;
             if (direct)
             {
                 // No thrown-away columns: the band's grid columns are Y's own, the whole epilogue runs in the SGEMM.
-                long offset = (long)r0 * l.OutWidth;
+                target = Y + (long)r0 * l.OutWidth;
+                ldc = outSize;
+                residual = Residual == null ? null : Residual + (long)r0 * l.OutWidth;
+                activation = Activation;
+            }
+            else
+            {
+                target = ConvScratch.Band(Mg * cols);
+                ldc = cols;
+                residual = null;
+                activation = Residual == null ? Activation : SgemmActivation.None;
+            }
+            if (Packed is not null && Packed.Isa == SgemmIsa.Avx512)
+            {
+                var gemm = new RowsGemm
+                {
+                    A = Packed, Source = source, Offsets = Offsets, Cols = cols, C = target, Ldc = ldc, Bias = Bias,
+                    Residual = residual, ResidualStride = outSize, Activation = activation,
+                };
+                gemm.Run();
+            }
+            else
+            {
                 var epilogue = new SgemmEpilogue
                 {
-                    Bias = biasSpan, BiasKind = biasKind, Activation = Activation,
-                    Residual = Residual == null ? default : new ReadOnlySpan<float>(Residual + offset, (Mg - 1) * outSize + cols),
+                    Bias = Bias == null ? default : new ReadOnlySpan<float>(Bias, Mg),
+                    BiasKind = Bias == null ? SgemmBiasKind.None : SgemmBiasKind.PerRow,
+                    Activation = activation,
+                    Residual = residual == null ? default : new ReadOnlySpan<float>(residual, (Mg - 1) * outSize + cols),
                     ResidualStride = outSize,
                 };
-                Multiply(packer, cols, new Span<float>(Y + offset, (Mg - 1) * outSize + cols), outSize, epilogue);
-                return;
+                var c = new Span<float>(target, (int)((Mg - 1) * ldc + cols));
+                var packer = new WindowPacker(source, Offsets, Nr);
+                if (Packed is not null) Sgemm.Multiply(Packed, packer, cols, 1f, 0f, c, (int)ldc, epilogue);
+                else Sgemm.Multiply(false, Mg, cols, Kdim, 1f, new ReadOnlySpan<float>(W, Mg * Kdim), Kdim, packer, 0f, c, (int)ldc, epilogue);
             }
-            float* scratch = ConvScratch.Band(Mg * cols);
-            var bandEpilogue = new SgemmEpilogue
-            {
-                Bias = biasSpan, BiasKind = biasKind,
-                Activation = Residual == null ? Activation : SgemmActivation.None,
-            };
-            Multiply(packer, cols, new Span<float>(scratch, Mg * cols), cols, bandEpilogue);
+            if (direct) return;
             var compact = new Compaction
             {
-                Scratch = scratch, Y = Y + (long)r0 * l.OutWidth, Residual = Residual == null ? null : Residual + (long)r0 * l.OutWidth,
+                Scratch = target, Y = Y + (long)r0 * l.OutWidth, Residual = Residual == null ? null : Residual + (long)r0 * l.OutWidth,
                 Rows = rows, Cols = cols, GridWidth = l.GridWidth, OutWidth = l.OutWidth, OutSize = outSize, Activation = Activation,
             };
             if ((long)Mg * cols >= 1 << 16 && KernelParallelism.MaxDegree > 1)
                 KernelParallelism.For(0, Mg, ref compact);
             else for (int ch = 0; ch < Mg; ch++) compact.Invoke(ch);
         }
+    }
 
-        private readonly void Multiply(WindowPacker packer, int cols, Span<float> c, int ldc, in SgemmEpilogue epilogue)
+    /// <summary>
+    /// One band's product on the AVX-512 micro-kernel reading B rows in place (no panel packing): per K block, per
+    /// 32-column strip (its rows stay in L1), every 12-row A strip; the epilogue on the last K block. Split over
+    /// threads by A strips when called outside a parallel region.
+    /// </summary>
+    private struct RowsGemm : IParallelBody
+    {
+        public SgemmPackedA A;
+        public float* Source, C, Bias, Residual;
+        public int* Offsets;
+        public int Cols;
+        public nint Ldc, ResidualStride;
+        public SgemmActivation Activation;
+        private int _strips, _chunks;
+
+        public void Run()
         {
-            if (Packed is not null) Sgemm.Multiply(Packed, packer, cols, 1f, 0f, c, ldc, epilogue);
-            else Sgemm.Multiply(false, Mg, cols, Kdim, 1f, new ReadOnlySpan<float>(W, Mg * Kdim), Kdim, packer, 0f, c, ldc, epilogue);
+            const int mr = 12;
+            _strips = (A.Rows + mr - 1) / mr;
+            int threads = KernelParallelism.MaxDegree;
+            _chunks = threads > 1 && (long)A.Rows * A.Depth * Cols >= 1 << 20 ? Math.Min(threads, _strips) : 1;
+            if (_chunks > 1) KernelParallelism.For(0, _chunks, ref this);
+            else Invoke(0);
+        }
+
+        public readonly void Invoke(int chunk)
+        {
+            const int mrK = 12, nrK = 32;
+            int s0 = (int)((long)chunk * _strips / _chunks), s1 = (int)((long)(chunk + 1) * _strips / _chunks);
+            int m = A.Rows, k = A.Depth;
+            float* data = A.Data;
+            int mPad = A.PaddedRows;
+            int kBlocks = SgemmCall<SgemmAvx512Kernel>.KBlocks(k);
+            bool registerActivation = SgemmTileEpilogue.IsRegisterActivation(Activation.Kind);
+            SgemmTileEpilogue tile = default;
+            tile.ResidualStride = ResidualStride;
+            tile.Activation = registerActivation ? Activation.Kind : SgemmActivationKind.None;
+            tile.P0 = Activation.Alpha;
+            tile.P1 = Activation.Beta;
+            for (int kb = 0; kb < kBlocks; kb++)
+            {
+                int pc = SgemmCall<SgemmAvx512Kernel>.KBlockStart(k, kBlocks, kb);
+                int kc = SgemmCall<SgemmAvx512Kernel>.KBlockStart(k, kBlocks, kb + 1) - pc;
+                float* aBlock = data + (nint)pc * mPad;
+                int* offsets = Offsets + pc;
+                float beta = kb == 0 ? 0f : 1f;
+                bool last = kb == kBlocks - 1;
+                for (int j = 0; j < Cols; j += nrK)
+                {
+                    int nr = Math.Min(nrK, Cols - j);
+                    for (int s = s0; s < s1; s++)
+                    {
+                        int row = s * mrK, mr = Math.Min(mrK, m - row);
+                        float* c = C + row * Ldc + j;
+                        float* at = aBlock + (nint)s * kc * mrK;
+                        if (!last)
+                        {
+                            SgemmAvx512Kernel.RunRows(kc, at, Source + j, offsets, c, Ldc, mr, nr, beta, null);
+                            continue;
+                        }
+                        tile.RowBias = Bias == null ? null : Bias + row;
+                        tile.Residual = Residual == null ? null : Residual + row * ResidualStride + j;
+                        SgemmAvx512Kernel.RunRows(kc, at, Source + j, offsets, c, Ldc, mr, nr, beta, &tile);
+                        if (!registerActivation)
+                            for (int r = 0; r < mr; r++) SgemmActivations.ApplyRow(c + r * Ldc, nr, 0f, null, null, Activation);
+                    }
+                }
+            }
         }
     }
 

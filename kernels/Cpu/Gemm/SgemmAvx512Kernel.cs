@@ -25,22 +25,33 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
         RunFused(kc, a, b, c, ldc, mr, nr, alpha, beta, null);
 
     public static void RunFused(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta,
-        SgemmTileEpilogue* e)
+        SgemmTileEpilogue* e) => Dispatch(kc, a, new PackedStrip(b), c, ldc, mr, nr, alpha, beta, e);
+
+    /// <summary>
+    /// <see cref="RunFused"/> with B read in place instead of from a packed strip: row p of the 32-wide strip is the
+    /// 32 floats at <c>b + offsets[p]</c> (all readable, also past <paramref name="nr"/>). The window convolution's
+    /// rows are shifted windows of one image copy, so no panel is packed.
+    /// </summary>
+    public static void RunRows(int kc, float* a, float* b, int* offsets, float* c, nint ldc, int mr, int nr, float beta,
+        SgemmTileEpilogue* e) => Dispatch(kc, a, new RowsStrip(b, offsets), c, ldc, mr, nr, 1f, beta, e);
+
+    private static void Dispatch<TB>(int kc, float* a, TB b, float* c, nint ldc, int mr, int nr, float alpha, float beta,
+        SgemmTileEpilogue* e) where TB : struct, IStrip
     {
         switch (mr)
         {
-            case 12: Tile<Rows12>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 11: Tile<Rows11>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 10: Tile<Rows10>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 9: Tile<Rows9>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 8: Tile<Rows8>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 7: Tile<Rows7>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 6: Tile<Rows6>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 5: Tile<Rows5>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 4: Tile<Rows4>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 3: Tile<Rows3>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            case 2: Tile<Rows2>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
-            default: Tile<Rows1>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 12: Tile<Rows12, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 11: Tile<Rows11, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 10: Tile<Rows10, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 9: Tile<Rows9, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 8: Tile<Rows8, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 7: Tile<Rows7, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 6: Tile<Rows6, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 5: Tile<Rows5, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 4: Tile<Rows4, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 3: Tile<Rows3, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            case 2: Tile<Rows2, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
+            default: Tile<Rows1, TB>(kc, a, b, c, ldc, nr, alpha, beta, e); break;
         }
     }
 
@@ -48,15 +59,16 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
     private static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Avx512F.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TRows>(int kc, float* a, float* b, float* c, nint ldc, int nr, float alpha, float beta,
+    private static void Tile<TRows, TB>(int kc, float* a, TB b, float* c, nint ldc, int nr, float alpha, float beta,
         SgemmTileEpilogue* e)
         where TRows : struct, IRowCount
+        where TB : struct, IStrip
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
+            var b0 = b.Load0();
+            var b1 = b.Load1();
             { var a0 = Vector512.Create(a[0]); c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01); }
             if (TRows.Value > 1) { var a1 = Vector512.Create(a[1]); c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11); }
             if (TRows.Value > 2) { var a2 = Vector512.Create(a[2]); c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21); }
@@ -70,7 +82,7 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
             if (TRows.Value > 10) { var a10 = Vector512.Create(a[10]); c100 = Fma(a10, b0, c100); c101 = Fma(a10, b1, c101); }
             if (TRows.Value > 11) { var a11 = Vector512.Create(a[11]); c110 = Fma(a11, b0, c110); c111 = Fma(a11, b1, c111); }
             a += 12;
-            b += 32;
+            b.Next();
         }
         if (e == null)
         {
@@ -226,5 +238,32 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
         var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
         if (beta != 0f) v = Fma(Avx512F.MaskLoad(c, mask, Vector512<float>.Zero), Vector512.Create(beta), v);
         Avx512F.MaskStore(c, mask, v);
+    }
+
+    /// <summary>Where a k step's two B vectors come from (the JIT specializes <see cref="Tile"/> per strip kind).</summary>
+    private interface IStrip
+    {
+        Vector512<float> Load0();
+        Vector512<float> Load1();
+        void Next();
+    }
+
+    /// <summary>A packed strip: 32 contiguous floats per k step.</summary>
+    private struct PackedStrip(float* b) : IStrip
+    {
+        private float* _b = b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly Vector512<float> Load0() => Vector512.Load(_b);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly Vector512<float> Load1() => Vector512.Load(_b + 16);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Next() => _b += 32;
+    }
+
+    /// <summary>Rows in place: k step p reads the 32 floats at b + offsets[p].</summary>
+    private struct RowsStrip(float* b, int* offsets) : IStrip
+    {
+        private readonly float* _b = b;
+        private int* _offsets = offsets;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly Vector512<float> Load0() => Vector512.Load(_b + *_offsets);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly Vector512<float> Load1() => Vector512.Load(_b + *_offsets + 16);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Next() => _offsets++;
     }
 }
