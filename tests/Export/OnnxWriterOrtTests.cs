@@ -37,7 +37,7 @@ public class OnnxWriterOrtTests
     [SkippableTheory]
     [InlineData("squeezenet", GraphOptimizationLevel.None)]
     [InlineData("squeezenet", GraphOptimizationLevel.Basic)]
-    [InlineData("inception_v1", GraphOptimizationLevel.None)]
+    [InlineData("shufflenet", GraphOptimizationLevel.None)]
     [InlineData("shufflenet", GraphOptimizationLevel.Basic)]
     public void WrittenLightModelRunsInOnnxRuntime(string name, GraphOptimizationLevel level)
     {
