@@ -2,7 +2,7 @@ using NativeInfer.Cli.Commands;
 
 namespace NativeInfer.Cli;
 
-/// <summary>The <c>nativeinfer</c> command: run, inspect, conformance, ops, bench.</summary>
+/// <summary>The <c>nativeinfer</c> command: run, inspect, conformance, ops, bench, optimize.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -22,6 +22,7 @@ public static class Program
                 "conformance" => ConformanceCommand.Execute(new CliArgs(rest)),
                 "ops" => OpsCommand.Execute(new CliArgs(rest)),
                 "bench" => BenchCommand.Execute(new CliArgs(rest, "--json")),
+                "optimize" => OptimizeCommand.Execute(rest),
                 _ => Unknown(args[0]),
             };
         }
@@ -55,9 +56,15 @@ public static class Program
           nativeinfer conformance <suite-dir> [--report FILE.json] [--filter REGEX] [--overrides FILE] [--threads N]
               Runs an ONNX backend-test suite folder and compares with its reference outputs.
           nativeinfer bench [<model.onnx>] [--threads N] [--iters N] [--warmup N] [--dim NAME=VALUE ...] [--seed N] [--json]
+                            [--profile trace.json]
               Times single runs on seeded random inputs (unknown dims from --dim, else 1; default model: the embedded
               ResNet18): median/min/p90 latency, peak resident memory (VmHWM), managed bytes allocated per run.
               --json prints one JSON object: median_ms, min_ms, p90_ms, peak_bytes, and more.
+              --profile FILE writes per-node timings of the timed runs as a Chrome trace (Perfetto, chrome://tracing)
+              and prints the op types taking the most time.
+          nativeinfer optimize <model.onnx> -o <out.onnx> [--level 0-3] [--disable PASS ...] [--explain]
+              Runs the graph optimizer (default level 3 = All) and writes the optimized graph as ONNX (fused nodes in
+              domain ai.nativeinfer); prints node counts before/after, and with --explain every pass firing by pass.
           nativeinfer ops [--update-readme README.md]
               The supported-operator table generated from the op registry.
         """);

@@ -8,16 +8,22 @@ using NativeInfer.Tensors;
 namespace NativeInfer.Cli.Commands;
 
 /// <summary>
-/// <c>nativeinfer bench [model.onnx] [--threads N] [--iters N] [--warmup N] [--dim NAME=VALUE ...] [--seed N] [--json]</c>:
-/// loads a model (default: the embedded ResNet18), feeds it seeded random inputs (<see cref="BenchmarkInputs"/>) and
-/// reports the median/min/p90 latency of single runs, the process's peak resident memory (VmHWM) and the managed bytes
-/// allocated per run. With <c>--json</c> it prints exactly one JSON object (keys below) and nothing else on stdout.
+/// <c>nativeinfer bench [model.onnx] [--threads N] [--iters N] [--warmup N] [--dim NAME=VALUE ...] [--seed N] [--json]
+/// [--profile trace.json]</c>: loads a model (default: the embedded ResNet18), feeds it seeded random inputs
+/// (<see cref="BenchmarkInputs"/>) and reports the median/min/p90 latency of single runs, the process's peak resident
+/// memory (VmHWM) and the managed bytes allocated per run. With <c>--json</c> it prints exactly one JSON object (keys
+/// below) and nothing else on stdout. With <c>--profile</c> a <see cref="NodeProfiler"/> watches the timed runs (not the
+/// warm-up): their per-node timings go to a Chrome trace file and the op types taking the most time are printed.
+/// Without it the session has no observer and pays nothing.
 /// </summary>
 public static class BenchCommand
 {
     public const int DefaultIterations = 20;
     public const int DefaultWarmup = 3;
     public const int MaxThreads = 1024;
+
+    /// <summary>Op types listed by <c>--profile</c>.</summary>
+    public const int TopOpCount = 15;
 
     public static int Execute(CliArgs args) => Execute(args, Console.Out);
 
@@ -38,7 +44,11 @@ public static class BenchCommand
         try { dims = DimOverrides.Parse(args.Options("--dim")); }
         catch (BenchmarkSetupException e) { throw new CliUsageException(e.Message); }
 
-        var options = new SessionOptions { IntraOpThreads = threads };
+        string? tracePath = args.Option("--profile");
+        if (tracePath is not null && (tracePath.Length == 0 || Directory.Exists(tracePath)))
+            throw new CliUsageException($"--profile expects a file path for the trace, got '{tracePath}'.");
+        var profiler = tracePath is null ? null : new NodeProfiler();
+        var options = new SessionOptions { IntraOpThreads = threads, Observer = profiler };
         string label;
         var load = System.Diagnostics.Stopwatch.StartNew();
         InferenceSession session;
@@ -66,7 +76,19 @@ public static class BenchCommand
         }
         catch (BenchmarkSetupException e) { throw new CliUsageException(e.Message); }
 
-        var m = LatencyMeter.Measure(() => session.Run(inputs), warmup, iterations);
+        LatencyMeasurement m;
+        if (profiler is null) m = LatencyMeter.Measure(() => session.Run(inputs), warmup, iterations);
+        else
+        {
+            bool timed = false;
+            m = LatencyMeter.Measure(() =>
+            {
+                if (timed) profiler.BeginRun();
+                session.Run(inputs);
+                if (timed) profiler.EndRun();
+            }, warmup, iterations, beforeTimedRuns: () => timed = true);
+            profiler.WriteChromeTrace(tracePath!, $"nativeinfer bench {label}");
+        }
         long peak = ProcessMemory.PeakRssBytes ?? Environment.WorkingSet;
         string peakSource = ProcessMemory.PeakRssBytes is null ? "working set (VmHWM unavailable)" : "VmHWM";
         var s = m.Latency;
@@ -92,6 +114,24 @@ public static class BenchCommand
             w.WriteStartObject("inputs");
             foreach (var (name, v) in inputs) w.WriteString(name, Describe(v));
             w.WriteEndObject();
+            if (profiler is not null)
+            {
+                w.WriteStartObject("profile");
+                w.WriteString("trace", tracePath);
+                w.WriteNumber("runs", profiler.RunCount);
+                w.WriteStartArray("top_ops");
+                foreach (var op in profiler.TopOps().Take(TopOpCount))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("op_type", op.OpType);
+                    w.WriteNumber("count", op.NodesPerRun);
+                    w.WriteNumber("ms_per_run", Math.Round(op.MsPerRun, 4));
+                    w.WriteNumber("percent", Math.Round(op.PercentOfRun, 2));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
             w.Flush();
             output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
@@ -104,7 +144,26 @@ public static class BenchCommand
         foreach (var (name, v) in inputs) output.WriteLine($"input {name}: {Describe(v)} (seed {seed})");
         output.WriteLine(string.Create(ci, $"latency over {s.Count} runs ({m.WarmupRuns} warm-up): median {s.MedianMs:F3} ms, min {s.MinMs:F3} ms, p90 {s.P90Ms:F3} ms, mean {s.MeanMs:F3} ms"));
         output.WriteLine(string.Create(ci, $"peak memory: {peak / 1048576.0:F1} MiB resident ({peakSource}); managed allocated per run: {m.AllocatedBytesPerRun / 1048576.0:F2} MiB"));
+        if (profiler is not null) PrintProfile(profiler, tracePath!, output);
         return 0;
+    }
+
+    private static void PrintProfile(NodeProfiler profiler, string tracePath, TextWriter output)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var ops = profiler.TopOps();
+        output.WriteLine(string.Create(ci,
+            $"profile: {profiler.RunCount} timed runs (latency above includes profiling), mean {profiler.MeanRunMs:F3} ms per run; trace: {tracePath}"));
+        output.WriteLine($"  {"op type",-28} {"count",6} {"ms/run",10} {"% of run",9}");
+        foreach (var op in ops.Take(TopOpCount))
+            output.WriteLine(string.Create(ci, $"  {op.OpType,-28} {op.NodesPerRun,6} {op.MsPerRun,10:F3} {op.PercentOfRun,8:F1}%"));
+        if (ops.Count > TopOpCount)
+        {
+            var rest = ops.Skip(TopOpCount).ToList();
+            output.WriteLine(string.Create(ci, $"  {$"({rest.Count} more op types)",-28} {rest.Sum(o => o.NodesPerRun),6} {rest.Sum(o => o.MsPerRun),10:F3} {rest.Sum(o => o.PercentOfRun),8:F1}%"));
+        }
+        double nodes = ops.Sum(o => o.PercentOfRun);
+        output.WriteLine(string.Create(ci, $"  nodes account for {nodes:F1}% of the run; the rest is the executor between nodes."));
     }
 
     private static string Describe(Value v) =>

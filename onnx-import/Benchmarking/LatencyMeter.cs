@@ -9,12 +9,13 @@ public sealed record LatencyMeasurement(LatencyStatistics Latency, int WarmupRun
 /// <summary>
 /// Times a run delegate: <c>warmup</c> untimed runs, then up to <c>iterations</c> timed runs, each timed alone with a
 /// <see cref="Stopwatch"/>. With a time budget, stops early once the timed runs have used it (at least one timed run
-/// always happens), so slow models stay bounded.
+/// always happens), so slow models stay bounded. <c>beforeTimedRuns</c>, when given, is called once between the warm-up
+/// and the timed runs (e.g. to start a profiler that should see only the timed runs).
 /// </summary>
 public static class LatencyMeter
 {
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="iterations"/> &lt; 1 or <paramref name="warmup"/> &lt; 0.</exception>
-    public static LatencyMeasurement Measure(Action run, int warmup, int iterations, TimeSpan? budget = null)
+    public static LatencyMeasurement Measure(Action run, int warmup, int iterations, TimeSpan? budget = null, Action? beforeTimedRuns = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
@@ -26,6 +27,7 @@ public static class LatencyMeter
             if (budget is { } b && warmed > 0 && total.Elapsed > b / 4) break; // warm-up takes at most a quarter
             run();
         }
+        beforeTimedRuns?.Invoke();
         var samples = new List<double>(iterations);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var timed = Stopwatch.StartNew();
