@@ -84,6 +84,23 @@ public class ConvGemmTests
         Assert.Equal(80, tested);
     }
 
+    /// <summary>Pointwise convs around the 32-column strip: sizes with and without a tail, every epilogue.</summary>
+    [Fact]
+    public void PointwiseSizesAndEpilogues()
+    {
+        var rng = new Random(77);
+        int tested = 0;
+        foreach (int size in new[] { 31, 32, 33, 47, 64, 70, 97 })
+            foreach (var act in ConvReference.Epilogues)
+            {
+                var g = new SpatialGeometry([size], [1], [1], [1], [0], [size]);
+                int c = rng.Next(1, 20), m = rng.Next(1, 30);
+                Check(rng, rng.Next(1, 3), c, m, 1, g, act, rng.Next(2) == 0, tested % 2 == 0, $"pointwise size {size} c {c} m {m} {act}");
+                tested++;
+            }
+        Assert.Equal(7 * ConvReference.Epilogues.Length, tested);
+    }
+
     [Fact]
     public void WindowRouteRejects3D()
     {
@@ -119,6 +136,8 @@ public class ConvGemmTests
     [InlineData(3, 20, 7, 40)]     // stem-like 7x7 on 3 channels
     [InlineData(40, 300, 3, 7)]    // many output channels on a tiny image: one band, the SGEMM splits M
     [InlineData(8, 16, 3, 120)]    // many bands: bands run in parallel
+    [InlineData(64, 40, 1, 56)]    // pointwise, 3136 columns: B rows read in place, split over threads
+    [InlineData(24, 13, 1, 30)]    // pointwise, 900 columns: a 4-column tail copied into a padded block
     public void LargerShapes(int c, int m, int k, int size)
     {
         var rng = new Random(c * 1000 + m);

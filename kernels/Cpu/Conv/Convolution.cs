@@ -126,6 +126,9 @@ public static unsafe class Convolution
             var wg = new ReadOnlySpan<float>(W + (long)gi * mg * Kdim, mg * Kdim);
             if (G.IsPointwise)
             {
+                if (WindowConvolution.TryPointwise(image, cg, inSize, packedA, Bias == null ? null : Bias + gi * mg,
+                        Residual == null ? null : Residual + yOff, Y + yOff, Activation))
+                    return;
                 var xs = new ReadOnlySpan<float>(image, cg * inSize);
                 if (packedA is not null) Sgemm.Multiply(packedA, false, outSize, 1f, xs, inSize, 0f, ys, outSize, epilogue);
                 else Sgemm.Multiply(false, false, mg, outSize, cg, 1f, wg, cg, xs, inSize, 0f, ys, outSize, epilogue);

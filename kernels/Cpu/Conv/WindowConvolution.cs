@@ -78,6 +78,45 @@ internal static unsafe class WindowConvolution
         }
     }
 
+    /// <summary>
+    /// A pointwise conv (1×1, stride 1, no pad) of one image and group, Y [M, size] = act(W·X + bias + residual), on
+    /// the in-place-rows AVX-512 kernel: B row k is input channel k itself, so nothing is packed or copied except the
+    /// last size mod 32 columns. False (nothing done) when the weights are not packed for AVX-512.
+    /// </summary>
+    public static bool TryPointwise(float* image, int channels, int size, SgemmPackedA? packed, float* bias, float* residual,
+        float* y, SgemmActivation activation)
+    {
+        if (packed is null || packed.Isa != SgemmIsa.Avx512 || channels == 0 || size < 32) return false;
+        const int nr = 32;
+        int main = size / nr * nr, tail = size - main;
+        int* offsets = ConvScratch.Offsets(channels);
+        for (int k = 0; k < channels; k++) offsets[k] = checked(k * size);
+        var gemm = new RowsGemm
+        {
+            A = packed, Source = image, Offsets = offsets, Cols = main, C = y, Ldc = size, Bias = bias,
+            Residual = residual, ResidualStride = size, Activation = activation,
+        };
+        gemm.Run();
+        if (tail == 0) return true;
+        // The last columns would read past the image: copy them into a zero-padded K×32 block.
+        float* block = ConvScratch.Band(channels * nr);
+        int* tailOffsets = ConvScratch.TailOffsets(channels);
+        for (int k = 0; k < channels; k++)
+        {
+            float* d = block + (long)k * nr;
+            new ReadOnlySpan<float>(image + (long)k * size + main, tail).CopyTo(new Span<float>(d, tail));
+            new Span<float>(d + tail, nr - tail).Clear();
+            tailOffsets[k] = k * nr;
+        }
+        gemm.Source = block;
+        gemm.Offsets = tailOffsets;
+        gemm.Cols = tail;
+        gemm.C = y + main;
+        gemm.Residual = residual == null ? null : residual + main;
+        gemm.Run();
+        return true;
+    }
+
     /// <summary>One image and group, band by band (a struct body: no allocation per call).</summary>
     private struct BandJob : IParallelBody
     {
@@ -165,9 +204,11 @@ internal static unsafe class WindowConvolution
     }
 
     /// <summary>
-    /// One band's product on the AVX-512 micro-kernel reading B rows in place (no panel packing): per K block, per
-    /// 32-column strip (its rows stay in L1), every 12-row A strip; the epilogue on the last K block. Split over
-    /// threads by A strips when called outside a parallel region.
+    /// C = act(A·B + bias + residual) on the AVX-512 micro-kernel reading B rows in place (no panel packing): row k of
+    /// B is the Cols floats at Source + Offsets[k] (readable up to 31 floats past Cols). Blocks of columns whose C block
+    /// stays in L2; per block, per K block, per 32-column strip (its rows stay in L1), every 12-row A strip; the
+    /// epilogue on the last K block. Split over threads by A strips, or by columns when there are few strips, when
+    /// called outside a parallel region.
     /// </summary>
     private struct RowsGemm : IParallelBody
     {
@@ -177,23 +218,42 @@ internal static unsafe class WindowConvolution
         public int Cols;
         public nint Ldc, ResidualStride;
         public SgemmActivation Activation;
-        private int _strips, _chunks;
+        private int _strips, _rowChunks, _colChunks, _colUnits;
 
         public void Run()
         {
-            const int mr = 12;
+            const int mr = 12, nr = 32;
             _strips = (A.Rows + mr - 1) / mr;
+            _colUnits = (Cols + nr - 1) / nr;
+            _rowChunks = _colChunks = 1;
             int threads = KernelParallelism.MaxDegree;
-            _chunks = threads > 1 && (long)A.Rows * A.Depth * Cols >= 1 << 20 ? Math.Min(threads, _strips) : 1;
-            if (_chunks > 1) KernelParallelism.For(0, _chunks, ref this);
+            if (threads > 1 && (long)A.Rows * A.Depth * Cols >= 1 << 20)
+            {
+                if (_strips >= 2 * threads || _colUnits < threads) _rowChunks = Math.Min(threads, _strips);
+                else _colChunks = Math.Min(threads, _colUnits);
+            }
+            int chunks = _rowChunks * _colChunks;
+            if (chunks > 1) KernelParallelism.For(0, chunks, ref this);
             else Invoke(0);
         }
 
         public readonly void Invoke(int chunk)
         {
             const int mrK = 12, nrK = 32;
-            int s0 = (int)((long)chunk * _strips / _chunks), s1 = (int)((long)(chunk + 1) * _strips / _chunks);
+            int rc = chunk / _colChunks, cc = chunk % _colChunks;
+            int s0 = (int)((long)rc * _strips / _rowChunks), s1 = (int)((long)(rc + 1) * _strips / _rowChunks);
+            int j0 = (int)((long)cc * _colUnits / _colChunks) * nrK, j1 = Math.Min(Cols, (int)((long)(cc + 1) * _colUnits / _colChunks) * nrK);
             int m = A.Rows, k = A.Depth;
+            // Columns per block: the block's C rows (this chunk's) stay in L2 across the K blocks.
+            int rows = Math.Max(1, (s1 - s0) * mrK);
+            int block = Math.Max(nrK, (1 << 17) / rows / nrK * nrK);
+            for (int jb = j0; jb < j1; jb += block)
+                Block(s0, s1, jb, Math.Min(j1, jb + block), m, k);
+        }
+
+        private readonly void Block(int s0, int s1, int j0, int j1, int m, int k)
+        {
+            const int mrK = 12, nrK = 32;
             float* data = A.Data;
             int mPad = A.PaddedRows;
             int kBlocks = SgemmCall<SgemmAvx512Kernel>.KBlocks(k);
@@ -211,9 +271,9 @@ internal static unsafe class WindowConvolution
                 int* offsets = Offsets + pc;
                 float beta = kb == 0 ? 0f : 1f;
                 bool last = kb == kBlocks - 1;
-                for (int j = 0; j < Cols; j += nrK)
+                for (int j = j0; j < j1; j += nrK)
                 {
-                    int nr = Math.Min(nrK, Cols - j);
+                    int nr = Math.Min(nrK, j1 - j);
                     for (int s = s0; s < s1; s++)
                     {
                         int row = s * mrK, mr = Math.Min(mrK, m - row);
@@ -426,14 +486,18 @@ internal static unsafe class ConvScratch
     [ThreadStatic] private static float[]? t_window;
     [ThreadStatic] private static float[]? t_band;
     [ThreadStatic] private static int[]? t_offsets;
+    [ThreadStatic] private static int[]? t_tailOffsets;
 
     public static float* Window(int floats) => Get(ref t_window, floats);
     public static float* Band(int floats) => Get(ref t_band, floats);
 
-    public static int* Offsets(int count)
+    public static int* Offsets(int count) => GetInts(ref t_offsets, count);
+    public static int* TailOffsets(int count) => GetInts(ref t_tailOffsets, count);
+
+    private static int* GetInts(ref int[]? buffer, int count)
     {
-        if (t_offsets is null || t_offsets.Length < count) t_offsets = GC.AllocateUninitializedArray<int>(count, pinned: true);
-        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(t_offsets));
+        if (buffer is null || buffer.Length < count) buffer = GC.AllocateUninitializedArray<int>(count, pinned: true);
+        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
 
     private static float* Get(ref float[]? buffer, int floats)
