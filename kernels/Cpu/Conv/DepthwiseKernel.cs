@@ -18,12 +18,12 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
         var e = new Epilogue(act);
         if (s.SW == 1)
         {
-            if (s.Is3x3) Band3x3Stride1(s, x, w, bias, res, y, r0, r1, e);
+            if (s.Is3x3) Band3x3(s, x, w, bias, res, y, r0, r1, e);
             else BandAny<ContiguousColumns<TS, TV>>(s, x, w, bias, res, y, r0, r1, e);
         }
         else if (s.SW == 2)
         {
-            if (s.Is3x3) Band3x3Stride2(s, x, w, bias, res, y, r0, r1, e);
+            if (s.Is3x3) Band3x3(s, x, w, bias, res, y, r0, r1, e);
             else BandAny<PairColumns<TS, TV>>(s, x, w, bias, res, y, r0, r1, e);
         }
         else BandAny<StridedColumns<TS, TV>>(s, x, w, bias, res, y, r0, r1, e);
@@ -78,153 +78,112 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
         return acc;
     }
 
-    /// <summary>3×3, stride (·, 1), no dilation: nine weights in registers, three loads per kernel row.</summary>
-    private static void Band3x3Stride1(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, in Epilogue e)
+    /// <summary>3×3, undilated, horizontal stride 1 or 2: strip by strip through <see cref="Strip3x3{TL}"/>, plain or masked.</summary>
+    private static void Band3x3(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, in Epilogue e)
     {
-        int width = TS.Width, ow = s.OW, iw = s.W, padL = s.PadL, padT = s.PadT;
-        long rowStep = (long)s.SH * iw;
-        int top = Math.Min(r1, Math.Max(r0, s.RowLo)), bottom = Math.Max(top, Math.Min(r1, s.RowHi));
-        TV w0 = TS.Splat(w[0]), w1 = TS.Splat(w[1]), w2 = TS.Splat(w[2]), w3 = TS.Splat(w[3]), w4 = TS.Splat(w[4]),
-            w5 = TS.Splat(w[5]), w6 = TS.Splat(w[6]), w7 = TS.Splat(w[7]), w8 = TS.Splat(w[8]);
-        var vb = TS.Splat(bias);
+        int width = TS.Width, ow = s.OW, iw = s.W, sw = s.SW;
+        var rows = new Rows3(s, r0, r1);
+        var epilogue = e;
         for (int ow0 = 0; ; ow0 += width)
         {
             if (ow0 + width > ow && ow >= width) ow0 = ow - width;
             int n = Math.Min(width, ow - ow0);
-            int c0 = ow0 - padL;
-            bool inside = c0 >= 0 && c0 + width + 2 <= iw;
-            for (int oh = r0; oh < top; oh++) Edge(s, x, w, vb, oh, ow0, c0, n, res, y, e);
-            float* src = x + (top * s.SH - padT) * (long)iw + c0;
-            long o = (long)top * ow + ow0;
-            if (inside)
+            int c0 = ow0 * sw - s.PadL;
+            float* r = res == null ? null : res + ow0;
+            if (sw == 1)
             {
-                for (int oh = top; oh < bottom; oh++, src += rowStep, o += ow)
-                {
-                    float* p = src;
-                    var acc = TS.MulAdd(w0, TS.Load(p), vb);
-                    acc = TS.MulAdd(w1, TS.Load(p + 1), acc);
-                    acc = TS.MulAdd(w2, TS.Load(p + 2), acc);
-                    p += iw;
-                    acc = TS.MulAdd(w3, TS.Load(p), acc);
-                    acc = TS.MulAdd(w4, TS.Load(p + 1), acc);
-                    acc = TS.MulAdd(w5, TS.Load(p + 2), acc);
-                    p += iw;
-                    acc = TS.MulAdd(w6, TS.Load(p), acc);
-                    acc = TS.MulAdd(w7, TS.Load(p + 1), acc);
-                    acc = TS.MulAdd(w8, TS.Load(p + 2), acc);
-                    Finish(acc, y + o, res == null ? null : res + o, n, e);
-                }
+                if (c0 >= 0 && c0 + width + 2 <= iw) Strip3x3(new Taps3Plain<TS, TV>(), rows, x + c0, w, bias, y + ow0, r, n, epilogue);
+                else Strip3x3(new Taps3Masked<TS, TV>(c0, iw), rows, x + c0, w, bias, y + ow0, r, n, epilogue);
             }
             else
             {
-                TV m0 = TS.RangeMask(-c0, iw - c0), m1 = TS.RangeMask(-c0 - 1, iw - c0 - 1), m2 = TS.RangeMask(-c0 - 2, iw - c0 - 2);
-                for (int oh = top; oh < bottom; oh++, src += rowStep, o += ow)
-                {
-                    float* p = src;
-                    var acc = TS.MulAdd(w0, TS.LoadMasked(p, m0), vb);
-                    acc = TS.MulAdd(w1, TS.LoadMasked(p + 1, m1), acc);
-                    acc = TS.MulAdd(w2, TS.LoadMasked(p + 2, m2), acc);
-                    p += iw;
-                    acc = TS.MulAdd(w3, TS.LoadMasked(p, m0), acc);
-                    acc = TS.MulAdd(w4, TS.LoadMasked(p + 1, m1), acc);
-                    acc = TS.MulAdd(w5, TS.LoadMasked(p + 2, m2), acc);
-                    p += iw;
-                    acc = TS.MulAdd(w6, TS.LoadMasked(p, m0), acc);
-                    acc = TS.MulAdd(w7, TS.LoadMasked(p + 1, m1), acc);
-                    acc = TS.MulAdd(w8, TS.LoadMasked(p + 2, m2), acc);
-                    Finish(acc, y + o, res == null ? null : res + o, n, e);
-                }
+                if (c0 >= 0 && c0 + 2 * width + 2 <= iw) Strip3x3(new Taps3PairPlain<TS, TV>(), rows, x + c0, w, bias, y + ow0, r, n, epilogue);
+                else Strip3x3(new Taps3PairMasked<TS, TV>(c0, iw), rows, x + c0, w, bias, y + ow0, r, n, epilogue);
             }
-            for (int oh = bottom; oh < r1; oh++) Edge(s, x, w, vb, oh, ow0, c0, n, res, y, e);
             if (ow0 + width >= ow) break;
         }
+    }
+
+    /// <summary>The rows of a band for <see cref="Strip3x3{TL}"/>: [R0, Top) and [Bottom, R1) cross the top or bottom edge.</summary>
+    private readonly struct Rows3(in DepthwiseShape s, int r0, int r1)
+    {
+        public readonly int R0 = r0, R1 = r1, Top = Math.Min(r1, Math.Max(r0, s.RowLo)),
+            Bottom = Math.Max(Math.Min(r1, Math.Max(r0, s.RowLo)), Math.Min(r1, s.RowHi)),
+            H = s.H, W = s.W, OW = s.OW, SH = s.SH, PadT = s.PadT;
     }
 
     /// <summary>
-    /// 3×3, stride (·, 2), no dilation: per kernel row, two vector pairs deinterleaved give the three taps (even and odd
-    /// of the pair at c, even of the pair at c + 2).
+    /// One vector-wide strip down a band of a 3×3 window, x and y already offset to the strip's first column: the nine
+    /// weights in registers; interior rows without vertical checks, two at a time when the vertical stride is 1 (they
+    /// share two of their four input rows); edge rows with the kernel rows that exist.
     /// </summary>
-    private static void Band3x3Stride2(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, in Epilogue e)
+    private static void Strip3x3<TL>(TL taps, in Rows3 rows, float* x, float* w, float bias, float* y, float* res, int n, Epilogue e)
+        where TL : struct, IDepthwiseTaps3<TV>
     {
-        int width = TS.Width, ow = s.OW, iw = s.W, padL = s.PadL, padT = s.PadT;
-        long rowStep = (long)s.SH * iw;
-        int top = Math.Min(r1, Math.Max(r0, s.RowLo)), bottom = Math.Max(top, Math.Min(r1, s.RowHi));
         TV w0 = TS.Splat(w[0]), w1 = TS.Splat(w[1]), w2 = TS.Splat(w[2]), w3 = TS.Splat(w[3]), w4 = TS.Splat(w[4]),
             w5 = TS.Splat(w[5]), w6 = TS.Splat(w[6]), w7 = TS.Splat(w[7]), w8 = TS.Splat(w[8]);
         var vb = TS.Splat(bias);
-        for (int ow0 = 0; ; ow0 += width)
+        int iw = rows.W, ow = rows.OW, sh = rows.SH, padT = rows.PadT, h = rows.H, top = rows.Top, bottom = rows.Bottom;
+        for (int pass = 0; pass < 2; pass++)
         {
-            if (ow0 + width > ow && ow >= width) ow0 = ow - width;
-            int n = Math.Min(width, ow - ow0);
-            int c0 = 2 * ow0 - padL;
-            bool inside = c0 >= 0 && c0 + 2 * width + 2 <= iw;
-            for (int oh = r0; oh < top; oh++) Edge(s, x, w, vb, oh, ow0, c0, n, res, y, e);
-            float* src = x + (top * s.SH - padT) * (long)iw + c0;
-            long o = (long)top * ow + ow0;
-            if (inside)
+            // Edge rows: the top ones on the first pass, the bottom ones on the second.
+            int e0 = pass == 0 ? rows.R0 : bottom, e1 = pass == 0 ? top : rows.R1;
+            for (int oh = e0; oh < e1; oh++)
             {
-                for (int oh = top; oh < bottom; oh++, src += rowStep, o += ow)
+                int ih = oh * sh - padT;
+                var acc = vb;
+                if ((uint)ih < (uint)h)
                 {
-                    float* p = src;
-                    var a = TS.Load(p);
-                    var b = TS.Load(p + width);
-                    var acc = TS.MulAdd(w0, TS.Even(a, b), vb);
-                    acc = TS.MulAdd(w1, TS.Odd(a, b), acc);
-                    acc = TS.MulAdd(w2, TS.Even(TS.Load(p + 2), TS.Load(p + 2 + width)), acc);
-                    p += iw;
-                    a = TS.Load(p);
-                    b = TS.Load(p + width);
-                    acc = TS.MulAdd(w3, TS.Even(a, b), acc);
-                    acc = TS.MulAdd(w4, TS.Odd(a, b), acc);
-                    acc = TS.MulAdd(w5, TS.Even(TS.Load(p + 2), TS.Load(p + 2 + width)), acc);
-                    p += iw;
-                    a = TS.Load(p);
-                    b = TS.Load(p + width);
-                    acc = TS.MulAdd(w6, TS.Even(a, b), acc);
-                    acc = TS.MulAdd(w7, TS.Odd(a, b), acc);
-                    acc = TS.MulAdd(w8, TS.Even(TS.Load(p + 2), TS.Load(p + 2 + width)), acc);
-                    Finish(acc, y + o, res == null ? null : res + o, n, e);
+                    taps.Load(x + (long)ih * iw, out var t0, out var t1, out var t2);
+                    acc = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, acc)));
+                }
+                if ((uint)(ih + 1) < (uint)h)
+                {
+                    taps.Load(x + (long)(ih + 1) * iw, out var t0, out var t1, out var t2);
+                    acc = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.MulAdd(w3, t0, acc)));
+                }
+                if ((uint)(ih + 2) < (uint)h)
+                {
+                    taps.Load(x + (long)(ih + 2) * iw, out var t0, out var t1, out var t2);
+                    acc = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.MulAdd(w6, t0, acc)));
+                }
+                long o = (long)oh * ow;
+                Finish(acc, y + o, res == null ? null : res + o, n, e);
+            }
+            if (pass == 1) break;
+            int r = top;
+            float* src = x + (long)(top * sh - padT) * iw;
+            if (sh == 1)
+            {
+                for (; r + 2 <= bottom; r += 2, src += 2 * iw)
+                {
+                    taps.Load(src, out var t0, out var t1, out var t2);
+                    var acc0 = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
+                    taps.Load(src + iw, out t0, out t1, out t2);
+                    acc0 = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.MulAdd(w3, t0, acc0)));
+                    var acc1 = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
+                    taps.Load(src + 2 * iw, out t0, out t1, out t2);
+                    acc0 = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.MulAdd(w6, t0, acc0)));
+                    acc1 = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.MulAdd(w3, t0, acc1)));
+                    taps.Load(src + 3 * iw, out t0, out t1, out t2);
+                    acc1 = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.MulAdd(w6, t0, acc1)));
+                    long o = (long)r * ow;
+                    Finish(acc0, y + o, res == null ? null : res + o, n, e);
+                    Finish(acc1, y + o + ow, res == null ? null : res + o + ow, n, e);
                 }
             }
-            else
+            for (; r < bottom; r++, src += (long)sh * iw)
             {
-                TV ma = TS.RangeMask(-c0, iw - c0), mb = TS.RangeMask(-c0 - width, iw - c0 - width),
-                    mc = TS.RangeMask(-c0 - 2, iw - c0 - 2), md = TS.RangeMask(-c0 - 2 - width, iw - c0 - 2 - width);
-                for (int oh = top; oh < bottom; oh++, src += rowStep, o += ow)
-                {
-                    float* p = src;
-                    var a = TS.LoadMasked(p, ma);
-                    var b = TS.LoadMasked(p + width, mb);
-                    var acc = TS.MulAdd(w0, TS.Even(a, b), vb);
-                    acc = TS.MulAdd(w1, TS.Odd(a, b), acc);
-                    acc = TS.MulAdd(w2, TS.Even(TS.LoadMasked(p + 2, mc), TS.LoadMasked(p + 2 + width, md)), acc);
-                    p += iw;
-                    a = TS.LoadMasked(p, ma);
-                    b = TS.LoadMasked(p + width, mb);
-                    acc = TS.MulAdd(w3, TS.Even(a, b), acc);
-                    acc = TS.MulAdd(w4, TS.Odd(a, b), acc);
-                    acc = TS.MulAdd(w5, TS.Even(TS.LoadMasked(p + 2, mc), TS.LoadMasked(p + 2 + width, md)), acc);
-                    p += iw;
-                    a = TS.LoadMasked(p, ma);
-                    b = TS.LoadMasked(p + width, mb);
-                    acc = TS.MulAdd(w6, TS.Even(a, b), acc);
-                    acc = TS.MulAdd(w7, TS.Odd(a, b), acc);
-                    acc = TS.MulAdd(w8, TS.Even(TS.LoadMasked(p + 2, mc), TS.LoadMasked(p + 2 + width, md)), acc);
-                    Finish(acc, y + o, res == null ? null : res + o, n, e);
-                }
+                taps.Load(src, out var t0, out var t1, out var t2);
+                var acc = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
+                taps.Load(src + iw, out t0, out t1, out t2);
+                acc = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.MulAdd(w3, t0, acc)));
+                taps.Load(src + 2 * iw, out t0, out t1, out t2);
+                acc = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.MulAdd(w6, t0, acc)));
+                long o = (long)r * ow;
+                Finish(acc, y + o, res == null ? null : res + o, n, e);
             }
-            for (int oh = bottom; oh < r1; oh++) Edge(s, x, w, vb, oh, ow0, c0, n, res, y, e);
-            if (ow0 + width >= ow) break;
         }
-    }
-
-    /// <summary>A row whose window crosses the top or bottom edge, in the 3×3 paths (stride 1 or 2, always masked).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Edge(in DepthwiseShape s, float* x, float* w, TV vb, int oh, int ow0, int c0, int n, float* res, float* y, in Epilogue e)
-    {
-        var acc = s.SW == 1 ? Window<ContiguousColumns<TS, TV>>(s, x, w, vb, oh, c0, false) : Window<PairColumns<TS, TV>>(s, x, w, vb, oh, c0, false);
-        long o = (long)oh * s.OW + ow0;
-        Finish(acc, y + o, res == null ? null : res + o, n, e);
     }
 
     /// <summary>+ residual, the in-register activation, store (the first n lanes when the strip is partial).</summary>
