@@ -15,10 +15,10 @@ namespace NativeInfer.Kernels.Cpu.Conv;
 public static unsafe class DepthwiseConv
 {
     /// <summary>Below this many multiply-adds the call stays on one thread (waking workers costs more).</summary>
-    private const long ParallelThreshold = 1L << 16;
+    private const long ParallelThreshold = 1L << 17;
 
     /// <summary>Input floats a band of rows should keep under (L1-sized).</summary>
-    private const int BandInputFloats = 8 * 1024;
+    private const int BandInputFloats = 4096;
 
     /// <summary>True when the geometry has 1 or 2 spatial dims (3-D depthwise goes through im2col).</summary>
     public static bool Supports(SpatialGeometry g) => g.Rank <= 2;

@@ -15,24 +15,29 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
 {
     public static void Band(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, in SgemmActivation act)
     {
-        var e = new Epilogue(act);
-        if (s.SW == 1)
+        switch (act.Kind)
         {
-            if (s.Is3x3) Band3x3(s, x, w, bias, res, y, r0, r1, e);
-            else BandAny<ContiguousColumns<TS, TV>>(s, x, w, bias, res, y, r0, r1, e);
+            case SgemmActivationKind.Relu: Band(s, x, w, bias, res, y, r0, r1, new ReluEpilogue<TS, TV>()); break;
+            case SgemmActivationKind.LeakyRelu: Band(s, x, w, bias, res, y, r0, r1, new LeakyReluEpilogue<TS, TV>(act.Alpha)); break;
+            case SgemmActivationKind.Clip: Band(s, x, w, bias, res, y, r0, r1, new ClipEpilogue<TS, TV>(act.Alpha, act.Beta)); break;
+            case SgemmActivationKind.HardSigmoid: Band(s, x, w, bias, res, y, r0, r1, new HardSigmoidEpilogue<TS, TV>(act.Alpha, act.Beta)); break;
+            default: Band(s, x, w, bias, res, y, r0, r1, new IdentityEpilogue<TS, TV>()); break;
         }
-        else if (s.SW == 2)
-        {
-            if (s.Is3x3) Band3x3(s, x, w, bias, res, y, r0, r1, e);
-            else BandAny<PairColumns<TS, TV>>(s, x, w, bias, res, y, r0, r1, e);
-        }
-        else BandAny<StridedColumns<TS, TV>>(s, x, w, bias, res, y, r0, r1, e);
         if (!DepthwiseConv.InRegister(act)) SgemmActivations.ApplyRow(y + (long)r0 * s.OW, (r1 - r0) * s.OW, 0f, null, null, act);
     }
 
+    private static void Band<TE>(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, TE e)
+        where TE : struct, IDepthwiseEpilogue<TV>
+    {
+        if (s.Is3x3) Band3x3(s, x, w, bias, res, y, r0, r1, e);
+        else if (s.SW == 1) BandAny<ContiguousColumns<TS, TV>, TE>(s, x, w, bias, res, y, r0, r1, e);
+        else if (s.SW == 2) BandAny<PairColumns<TS, TV>, TE>(s, x, w, bias, res, y, r0, r1, e);
+        else BandAny<StridedColumns<TS, TV>, TE>(s, x, w, bias, res, y, r0, r1, e);
+    }
+
     /// <summary>Any kernel, dilation and stride: taps read through <typeparamref name="TC"/>, weights broadcast from memory.</summary>
-    private static void BandAny<TC>(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, in Epilogue e)
-        where TC : IDepthwiseColumns<TV>
+    private static void BandAny<TC, TE>(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, TE e)
+        where TC : IDepthwiseColumns<TV> where TE : struct, IDepthwiseEpilogue<TV>
     {
         int width = TS.Width, ow = s.OW, reach = TC.Reach(s.SW) + (s.KW - 1) * s.DW;
         var vb = TS.Splat(bias);
@@ -45,7 +50,9 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
             for (int oh = r0; oh < r1; oh++)
             {
                 long o = (long)oh * ow + ow0;
-                Finish(Window<TC>(s, x, w, vb, oh, c0, inside), y + o, res == null ? null : res + o, n, e);
+                var acc = Window<TC>(s, x, w, vb, oh, c0, inside);
+                if (n == width) Finish<TE, FullStrip>(acc, y + o, res == null ? null : res + o, n, e);
+                else Finish<TE, PartialStrip>(acc, y + o, res == null ? null : res + o, n, e);
             }
             if (ow0 + width >= ow) break;
         }
@@ -78,36 +85,28 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
         return acc;
     }
 
-    /// <summary>3×3, undilated, horizontal stride 1 or 2: strip by strip through <see cref="Strip3x3{TL}"/>, plain or masked.</summary>
-    private static void Band3x3(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, in Epilogue e)
+    /// <summary>3×3, undilated, horizontal stride 1 or 2: strip by strip through <see cref="Strip3x3{TL, TE, TK}"/>, plain or masked.</summary>
+    private static void Band3x3<TE>(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, TE e)
+        where TE : struct, IDepthwiseEpilogue<TV>
     {
         int width = TS.Width, ow = s.OW, iw = s.W, sw = s.SW;
-        var rows = new Rows3(s, r0, r1);
-        var epilogue = e;
         for (int ow0 = 0; ; ow0 += width)
         {
             if (ow0 + width > ow && ow >= width) ow0 = ow - width;
             int n = Math.Min(width, ow - ow0);
             int c0 = ow0 * sw - s.PadL;
             float* r = res == null ? null : res + ow0;
-            if (sw == 1)
-            {
-                if (c0 >= 0 && c0 + width + 2 <= iw) Strip3x3(new Taps3Plain<TS, TV>(), rows, x + c0, w, bias, y + ow0, r, n, epilogue);
-                else Strip3x3(new Taps3Masked<TS, TV>(c0, iw), rows, x + c0, w, bias, y + ow0, r, n, epilogue);
-            }
-            else
-            {
-                if (c0 >= 0 && c0 + 2 * width + 2 <= iw) Strip3x3(new Taps3PairPlain<TS, TV>(), rows, x + c0, w, bias, y + ow0, r, n, epilogue);
-                else Strip3x3(new Taps3PairMasked<TS, TV>(c0, iw), rows, x + c0, w, bias, y + ow0, r, n, epilogue);
-            }
+            var rows = new Rows3(s, r0, r1, n);
+            if (n == width) Strip3x3<TE, FullStrip>(rows, x, w, bias, y + ow0, r, c0, e);
+            else Strip3x3<TE, PartialStrip>(rows, x, w, bias, y + ow0, r, c0, e);
             if (ow0 + width >= ow) break;
         }
     }
 
-    /// <summary>The rows of a band for <see cref="Strip3x3{TL}"/>: [R0, Top) and [Bottom, R1) cross the top or bottom edge.</summary>
-    private readonly struct Rows3(in DepthwiseShape s, int r0, int r1)
+    /// <summary>The rows of a band for <see cref="Strip3x3{TL, TE, TK}"/>: [R0, Top) and [Bottom, R1) cross the top or bottom edge.</summary>
+    private readonly struct Rows3(in DepthwiseShape s, int r0, int r1, int n)
     {
-        public readonly int R0 = r0, R1 = r1, Top = Math.Min(r1, Math.Max(r0, s.RowLo)),
+        public readonly int N = n, R0 = r0, R1 = r1, SW = s.SW, Top = Math.Min(r1, Math.Max(r0, s.RowLo)),
             Bottom = Math.Max(Math.Min(r1, Math.Max(r0, s.RowLo)), Math.Min(r1, s.RowHi)),
             H = s.H, W = s.W, OW = s.OW, SH = s.SH, PadT = s.PadT;
     }
@@ -117,13 +116,29 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
     /// weights in registers; interior rows without vertical checks, two at a time when the vertical stride is 1 (they
     /// share two of their four input rows); edge rows with the kernel rows that exist.
     /// </summary>
-    private static void Strip3x3<TL>(TL taps, in Rows3 rows, float* x, float* w, float bias, float* y, float* res, int n, Epilogue e)
-        where TL : struct, IDepthwiseTaps3<TV>
+    private static void Strip3x3<TE, TK>(in Rows3 rows, float* x, float* w, float bias, float* y, float* res, int c0, TE e)
+        where TE : struct, IDepthwiseEpilogue<TV> where TK : IDepthwiseStripWidth
+    {
+        int width = TS.Width, iw = rows.W;
+        if (rows.SW == 1)
+        {
+            if (c0 >= 0 && c0 + width + 2 <= iw) Strip3x3<Taps3Plain<TS, TV>, TE, TK>(new Taps3Plain<TS, TV>(), rows, x + c0, w, bias, y, res, e);
+            else Strip3x3<Taps3Masked<TS, TV>, TE, TK>(new Taps3Masked<TS, TV>(c0, iw), rows, x + c0, w, bias, y, res, e);
+        }
+        else
+        {
+            if (c0 >= 0 && c0 + 2 * width + 2 <= iw) Strip3x3<Taps3PairPlain<TS, TV>, TE, TK>(new Taps3PairPlain<TS, TV>(), rows, x + c0, w, bias, y, res, e);
+            else Strip3x3<Taps3PairMasked<TS, TV>, TE, TK>(new Taps3PairMasked<TS, TV>(c0, iw), rows, x + c0, w, bias, y, res, e);
+        }
+    }
+
+    private static void Strip3x3<TL, TE, TK>(TL taps, in Rows3 rows, float* x, float* w, float bias, float* y, float* res, TE e)
+        where TL : struct, IDepthwiseTaps3<TV> where TE : struct, IDepthwiseEpilogue<TV> where TK : IDepthwiseStripWidth
     {
         TV w0 = TS.Splat(w[0]), w1 = TS.Splat(w[1]), w2 = TS.Splat(w[2]), w3 = TS.Splat(w[3]), w4 = TS.Splat(w[4]),
             w5 = TS.Splat(w[5]), w6 = TS.Splat(w[6]), w7 = TS.Splat(w[7]), w8 = TS.Splat(w[8]);
         var vb = TS.Splat(bias);
-        int iw = rows.W, ow = rows.OW, sh = rows.SH, padT = rows.PadT, h = rows.H, top = rows.Top, bottom = rows.Bottom;
+        int iw = rows.W, ow = rows.OW, sh = rows.SH, padT = rows.PadT, h = rows.H, top = rows.Top, bottom = rows.Bottom, n = rows.N;
         for (int pass = 0; pass < 2; pass++)
         {
             // Edge rows: the top ones on the first pass, the bottom ones on the second.
@@ -148,66 +163,61 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
                     acc = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.MulAdd(w6, t0, acc)));
                 }
                 long o = (long)oh * ow;
-                Finish(acc, y + o, res == null ? null : res + o, n, e);
+                Finish<TE, TK>(acc, y + o, res == null ? null : res + o, n, e);
             }
             if (pass == 1) break;
             int r = top;
             float* src = x + (long)(top * sh - padT) * iw;
+            // Each kernel row is summed on its own (three short FMA chains instead of one of nine, so fewer strips need
+            // to be in flight to hide the FMA latency), then the three are added; paired and single rows use the same
+            // order, so a row's bits do not depend on where a band starts.
             if (sh == 1)
             {
                 for (; r + 2 <= bottom; r += 2, src += 2 * iw)
                 {
                     taps.Load(src, out var t0, out var t1, out var t2);
-                    var acc0 = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
+                    var a0 = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
                     taps.Load(src + iw, out t0, out t1, out t2);
-                    acc0 = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.MulAdd(w3, t0, acc0)));
-                    var acc1 = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
+                    var b0 = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.Mul(w3, t0)));
+                    var a1 = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
                     taps.Load(src + 2 * iw, out t0, out t1, out t2);
-                    acc0 = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.MulAdd(w6, t0, acc0)));
-                    acc1 = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.MulAdd(w3, t0, acc1)));
+                    var c0 = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.Mul(w6, t0)));
+                    var b1 = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.Mul(w3, t0)));
                     taps.Load(src + 3 * iw, out t0, out t1, out t2);
-                    acc1 = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.MulAdd(w6, t0, acc1)));
+                    var c1 = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.Mul(w6, t0)));
                     long o = (long)r * ow;
-                    Finish(acc0, y + o, res == null ? null : res + o, n, e);
-                    Finish(acc1, y + o + ow, res == null ? null : res + o + ow, n, e);
+                    Finish<TE, TK>(TS.Add(TS.Add(a0, b0), c0), y + o, res == null ? null : res + o, n, e);
+                    Finish<TE, TK>(TS.Add(TS.Add(a1, b1), c1), y + o + ow, res == null ? null : res + o + ow, n, e);
                 }
             }
             for (; r < bottom; r++, src += (long)sh * iw)
             {
                 taps.Load(src, out var t0, out var t1, out var t2);
-                var acc = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
+                var a = TS.MulAdd(w2, t2, TS.MulAdd(w1, t1, TS.MulAdd(w0, t0, vb)));
                 taps.Load(src + iw, out t0, out t1, out t2);
-                acc = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.MulAdd(w3, t0, acc)));
+                var b = TS.MulAdd(w5, t2, TS.MulAdd(w4, t1, TS.Mul(w3, t0)));
                 taps.Load(src + 2 * iw, out t0, out t1, out t2);
-                acc = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.MulAdd(w6, t0, acc)));
+                var c = TS.MulAdd(w8, t2, TS.MulAdd(w7, t1, TS.Mul(w6, t0)));
                 long o = (long)r * ow;
-                Finish(acc, y + o, res == null ? null : res + o, n, e);
+                Finish<TE, TK>(TS.Add(TS.Add(a, b), c), y + o, res == null ? null : res + o, n, e);
             }
         }
     }
 
-    /// <summary>+ residual, the in-register activation, store (the first n lanes when the strip is partial).</summary>
+    /// <summary>+ residual, the in-register activation, store (the first n lanes of a partial strip).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(TV acc, float* dst, float* res, int n, in Epilogue e)
+    private static void Finish<TE, TK>(TV acc, float* dst, float* res, int n, TE e)
+        where TE : struct, IDepthwiseEpilogue<TV> where TK : IDepthwiseStripWidth
     {
-        bool full = n == TS.Width;
-        if (res != null) acc = TS.Add(acc, full ? TS.Load(res) : TS.LoadMasked(res, TS.RangeMask(0, n)));
-        switch (e.Kind)
+        if (TK.Full)
         {
-            case SgemmActivationKind.Relu: acc = TS.Relu(acc); break;
-            case SgemmActivationKind.LeakyRelu: acc = TS.LeakyRelu(acc, e.Alpha); break;
-            case SgemmActivationKind.Clip: acc = TS.Clip(acc, e.Alpha, e.Beta); break;
-            case SgemmActivationKind.HardSigmoid: acc = TS.Clip(TS.MulAdd(acc, e.Alpha, e.Beta), TS.Splat(0f), TS.Splat(1f)); break;
+            if (res != null) acc = TS.Add(acc, TS.Load(res));
+            TS.Store(dst, e.Apply(acc));
         }
-        if (full) TS.Store(dst, acc);
-        else TS.StoreFirst(dst, acc, n);
-    }
-
-    /// <summary>The activation's kind and its parameters splatted once per band.</summary>
-    private readonly struct Epilogue(in SgemmActivation a)
-    {
-        public readonly SgemmActivationKind Kind = a.Kind;
-        public readonly TV Alpha = TS.Splat(a.Alpha);
-        public readonly TV Beta = TS.Splat(a.Beta);
+        else
+        {
+            if (res != null) acc = TS.Add(acc, TS.LoadMasked(res, TS.RangeMask(0, n)));
+            TS.StoreFirst(dst, e.Apply(acc), n);
+        }
     }
 }

@@ -20,6 +20,7 @@ internal unsafe interface IDepthwiseVector<TV> where TV : struct
     /// <summary>a·b + c, fused where the CPU has FMA.</summary>
     static abstract TV MulAdd(TV a, TV b, TV c);
     static abstract TV Add(TV a, TV b);
+    static abstract TV Mul(TV a, TV b);
     /// <summary>A mask whose lanes lo ≤ i &lt; hi are set (any lo, hi; empty when hi ≤ lo).</summary>
     static abstract TV RangeMask(int lo, int hi);
     /// <summary>Lanes of p where <paramref name="mask"/> is set, zero elsewhere; masked-out lanes are never read.</summary>
@@ -50,6 +51,7 @@ internal unsafe struct DepthwiseVector512 : IDepthwiseVector<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Avx512F.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> RangeMask(int lo, int hi) =>
@@ -85,6 +87,7 @@ internal unsafe struct DepthwiseVector256 : IDepthwiseVector<Vector256<float>>
     public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> RangeMask(int lo, int hi) =>
@@ -128,6 +131,7 @@ internal unsafe struct DepthwiseVector128 : IDepthwiseVector<Vector128<float>>
     public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c, a, b) : a * b + c;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Mul(Vector128<float> a, Vector128<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> RangeMask(int lo, int hi) =>
