@@ -34,6 +34,8 @@ public class ConvBenchmarks : IFlopCounted
         new("vgg 3x3 128-128 112", 128, 128, 112, 3, 1, 1),
         new("dw 3x3 116 28 s1", 116, 116, 28, 3, 1, 116),
         new("dw 3x3 116 28 s2", 116, 116, 28, 3, 2, 116),
+        new("dw 3x3 32 112 s1", 32, 32, 112, 3, 1, 32),
+        new("dw 3x3 512 14 s1", 512, 512, 14, 3, 1, 512),
     ];
 
     [ParamsSource(nameof(Shapes))]
