@@ -101,8 +101,30 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
             if (TRows.Value > 11) StoreRow(c + 11 * ldc, c110, c111, va, beta, nr);
             return;
         }
-        // A fused epilogue spills the tile to L1 first: calling out with the accumulators live would make the JIT
-        // spill them inside the k loop.
+        if (nr == 32 && beta == 0f && alpha == 1f && e->ColBias == null)
+        {
+            // The common conv/GEMM epilogue (row bias, residual, a register activation) straight from the
+            // accumulators: no spill, no per-row branching beyond the activation kind. Matters when K is small.
+            float* rb = e->RowBias, res = e->Residual;
+            nint rs = e->ResidualStride;
+            var kind = e->Activation;
+            float p0 = e->P0, p1 = e->P1;
+            StoreDirect(c + 0 * ldc, c00, c01, rb, 0, res, rs, kind, p0, p1);
+            if (TRows.Value > 1) StoreDirect(c + 1 * ldc, c10, c11, rb, 1, res, rs, kind, p0, p1);
+            if (TRows.Value > 2) StoreDirect(c + 2 * ldc, c20, c21, rb, 2, res, rs, kind, p0, p1);
+            if (TRows.Value > 3) StoreDirect(c + 3 * ldc, c30, c31, rb, 3, res, rs, kind, p0, p1);
+            if (TRows.Value > 4) StoreDirect(c + 4 * ldc, c40, c41, rb, 4, res, rs, kind, p0, p1);
+            if (TRows.Value > 5) StoreDirect(c + 5 * ldc, c50, c51, rb, 5, res, rs, kind, p0, p1);
+            if (TRows.Value > 6) StoreDirect(c + 6 * ldc, c60, c61, rb, 6, res, rs, kind, p0, p1);
+            if (TRows.Value > 7) StoreDirect(c + 7 * ldc, c70, c71, rb, 7, res, rs, kind, p0, p1);
+            if (TRows.Value > 8) StoreDirect(c + 8 * ldc, c80, c81, rb, 8, res, rs, kind, p0, p1);
+            if (TRows.Value > 9) StoreDirect(c + 9 * ldc, c90, c91, rb, 9, res, rs, kind, p0, p1);
+            if (TRows.Value > 10) StoreDirect(c + 10 * ldc, c100, c101, rb, 10, res, rs, kind, p0, p1);
+            if (TRows.Value > 11) StoreDirect(c + 11 * ldc, c110, c111, rb, 11, res, rs, kind, p0, p1);
+            return;
+        }
+        // Any other fused epilogue spills the tile to L1 first: calling out with the accumulators live would make
+        // the JIT spill them inside the k loop.
         float* t = stackalloc float[12 * 32];
         {
             { Vector512.Store(c00, t + 0); Vector512.Store(c01, t + 16); }
@@ -194,6 +216,45 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
         Avx512F.MaskStore(c, m0, Activate(v0, e));
         Avx512F.MaskStore(c + 16, m1, Activate(v1, e));
     }
+
+    /// <summary>One full row of the tile: + row bias, + residual, activation, store (alpha 1, beta 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreDirect(float* c, Vector512<float> x0, Vector512<float> x1, float* rowBias, int row, float* res, nint rs,
+        SgemmActivationKind kind, float p0, float p1)
+    {
+        if (rowBias != null)
+        {
+            var b = Vector512.Create(rowBias[row]);
+            x0 += b;
+            x1 += b;
+        }
+        if (res != null)
+        {
+            x0 += Vector512.Load(res + row * rs);
+            x1 += Vector512.Load(res + row * rs + 16);
+        }
+        if (kind == SgemmActivationKind.Relu)
+        {
+            x0 = Avx512F.Max(x0, Vector512<float>.Zero);
+            x1 = Avx512F.Max(x1, Vector512<float>.Zero);
+        }
+        else if (kind != SgemmActivationKind.None)
+        {
+            x0 = Activate(x0, kind, p0, p1);
+            x1 = Activate(x1, kind, p0, p1);
+        }
+        Vector512.Store(x0, c);
+        Vector512.Store(x1, c + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Activate(Vector512<float> v, SgemmActivationKind kind, float p0, float p1) => kind switch
+    {
+        SgemmActivationKind.Relu => Avx512F.Max(v, Vector512<float>.Zero),
+        SgemmActivationKind.Clip => Avx512F.Min(Avx512F.Max(v, Vector512.Create(p0)), Vector512.Create(p1)),
+        SgemmActivationKind.LeakyRelu => Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(v, Vector512<float>.Zero), v, v * p0),
+        _ => v,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Activate(Vector512<float> v, SgemmTileEpilogue* e) => e->Activation switch
