@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Numerics;
 
 namespace NativeInfer.Tensors;
@@ -11,6 +12,7 @@ public static class TensorConvert
     /// follow Cast's defaults (float8/float4 saturate, e8m0 rounds up); <see cref="LowPrecision.LowPrecisionCast"/>
     /// takes the saturate flag and rounding mode.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Convert(Tensor src, DataType target)
     {
         if (src.DataType == target) return src;

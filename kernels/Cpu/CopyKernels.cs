@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu;
@@ -51,6 +52,7 @@ public static unsafe class CopyKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy(byte* s, long srcStride, byte* d, long dstStride, int from, int to, long rowBytes)
     {
         for (int r = from; r < to; r++) Buffer.MemoryCopy(s + r * srcStride, d + r * dstStride, rowBytes, rowBytes);

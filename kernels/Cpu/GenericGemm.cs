@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu;
@@ -12,6 +13,7 @@ public static class GenericGemm
 {
     private const long ParallelThreshold = 1L << 17;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, INumber<T>
@@ -32,6 +34,7 @@ public static class GenericGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RowProduct<T>(T* a, T* b, T* c, int i, bool transA, bool transB, int n, int k,
         int lda, int ldb, int ldc, bool accumulate) where T : unmanaged, INumber<T>
     {

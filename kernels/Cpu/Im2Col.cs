@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu;
@@ -56,6 +57,7 @@ public static class Im2Col
             throw new ArgumentException($"Column buffer of {columnsLength} elements is too small.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Transfer<T>(nint img, nint col, int channels, SpatialGeometry g, int start, int count)
         where T : unmanaged
     {
@@ -65,11 +67,13 @@ public static class Im2Col
         else for (int r = 0; r < rows; r++) Row(r);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AccumulateCore<T>(nint img, nint col, int channels, SpatialGeometry g)
         where T : unmanaged, System.Numerics.IAdditionOperators<T, T, T>
     {
         // Rows of one channel write the same image plane, so channels (not rows) are the unit of parallel work.
         int count = g.OutputSize;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Channel(int c)
         {
             for (int kr = 0; kr < g.KernelSize; kr++)
@@ -94,6 +98,7 @@ public static class Im2Col
         return (t / k[0], kd, kh, kw);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TransferRow<T>(T* img, T* dst, int row, SpatialGeometry g, int start, int count) where T : unmanaged
     {
         var (c, kd, kh, kw) = SplitRow(row, g);
@@ -136,6 +141,7 @@ public static class Im2Col
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AccumulateRow<T>(T* img, T* src, int row, SpatialGeometry g)
         where T : unmanaged, System.Numerics.IAdditionOperators<T, T, T>
     {

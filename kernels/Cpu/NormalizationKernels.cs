@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NativeInfer.Kernels.Threading;
 
@@ -19,6 +20,7 @@ public static unsafe class NormalizationKernels
     /// empty. The mean and 1/sqrt(var + ε) of each row go to <paramref name="mean"/>/<paramref name="invStd"/> when
     /// they are not empty (rows elements each).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LayerNorm(ReadOnlySpan<float> x, Span<float> y, int rows, int n, ReadOnlySpan<float> scale, int scaleRowStride,
         ReadOnlySpan<float> bias, int biasRowStride, float epsilon, Span<float> mean, Span<float> invStd)
     {
@@ -46,7 +48,7 @@ public static unsafe class NormalizationKernels
         {
             float* sx = px, sy = py, ss = ps, sb = pb, sm = pm, sv = pv;
             bool hasBias = !bias.IsEmpty;
-            ForRows(rows, n, (from, to) =>
+            ForRows(rows, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (from, to) =>
             {
                 for (int r = from; r < to; r++)
                 {
@@ -79,7 +81,7 @@ public static unsafe class NormalizationKernels
         fixed (float* ps = scale)
         {
             float* sx = px, sy = py, ss = ps;
-            ForRows(rows, n, (from, to) =>
+            ForRows(rows, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (from, to) =>
             {
                 for (int r = from; r < to; r++)
                 {
@@ -113,7 +115,7 @@ public static unsafe class NormalizationKernels
         fixed (float* pb = bias)
         {
             float* sx = px, sy = py, sm = pm, sv = pv, ss = ps, sb = pb;
-            ForRows((int)planes, spatial, (from, to) =>
+            ForRows((int)planes, spatial, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (from, to) =>
             {
                 for (int p = from; p < to; p++)
                 {
@@ -140,7 +142,7 @@ public static unsafe class NormalizationKernels
         fixed (float* py = y)
         {
             float* sx = px, sy = py;
-            ForRows((int)planes, spatial, (from, to) =>
+            ForRows((int)planes, spatial, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (from, to) =>
             {
                 for (int p = from; p < to; p++)
                 {
@@ -153,6 +155,7 @@ public static unsafe class NormalizationKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LrnPlane(float* x, float* window, int count, int n, float* y, float scale, float beta, float bias)
     {
         // beta 0.75 (AlexNet, GoogLeNet) and 0.5 take a sqrt form; other exponents go through MathF.Pow
@@ -225,6 +228,7 @@ public static unsafe class NormalizationKernels
     }
 
     /// <summary>Σ (x − k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SumShifted(float* x, int n, float k)
     {
         float sum = 0;
@@ -260,6 +264,7 @@ public static unsafe class NormalizationKernels
     }
 
     /// <summary>Σ ((x − k) − delta)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SumSquaredDeviations(float* x, int n, float k, float delta)
     {
         float sum = 0;
@@ -316,6 +321,7 @@ public static unsafe class NormalizationKernels
     }
 
     /// <summary>y[i] = ((x[i] − k) − delta) · inv · s[i] + b[i] (b may be null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AffineRow(float* x, float* y, int n, float k, float delta, float inv, float* s, float* b)
     {
         int i = 0;
@@ -360,6 +366,7 @@ public static unsafe class NormalizationKernels
     }
 
     /// <summary>y[i] = (x[i] − m) · a + z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Affine(float* x, float* y, int n, float m, float a, float z)
     {
         int i = 0;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu;
@@ -88,6 +89,7 @@ public static class Pooling
 {
     private const long ParallelThreshold = 1L << 15;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TReducer>(ReadOnlySpan<T> x, int planes, SpatialGeometry g, ReadOnlySpan<int> padEnd,
         Span<T> y, Span<long> indices, bool columnMajorIndices, TReducer reducer)
         where T : unmanaged where TReducer : struct, IPoolReducer<T>
@@ -117,6 +119,7 @@ public static class Pooling
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PoolPlane<T, TReducer>(T* x, T* y, long* indices, long planeOffset, SpatialGeometry g,
         AxisRanges[] ranges, bool columnMajor, TReducer r)
         where T : unmanaged where TReducer : struct, IPoolReducer<T>
@@ -166,6 +169,7 @@ public static class Pooling
     /// </summary>
     internal sealed class AxisRanges
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public AxisRanges(SpatialGeometry g, int axis, int padEnd)
         {
             int count = g.Out3[axis], s = g.Stride3[axis], pad = g.Pad3[axis];

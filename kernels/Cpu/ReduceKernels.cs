@@ -132,6 +132,7 @@ public static unsafe class ReduceKernels
     }
 
     /// <summary>Pointer form of <see cref="FoldRow{TF}(ReadOnlySpan{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float FoldRow<TF>(float* x, int n) where TF : struct, IFloatFold
     {
         float acc = TF.Identity;
@@ -193,6 +194,7 @@ public static unsafe class ReduceKernels
         TF.Merge(acc, TF.Merge(TF.Merge(v.GetElement(0), v.GetElement(1)), TF.Merge(v.GetElement(2), v.GetElement(3))));
 
     /// <summary>Pointer form of <see cref="FoldInto{TF}(Span{float}, ReadOnlySpan{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FoldInto<TF>(float* acc, float* x, int n) where TF : struct, IFloatFold
     {
         int i = 0;
@@ -215,6 +217,7 @@ public static unsafe class ReduceKernels
     }
 
     /// <summary>Pointer form of <see cref="SumExpShifted(ReadOnlySpan{float}, float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SumExpShifted(float* x, int n, float shift)
     {
         float sum = 0;
@@ -260,6 +263,7 @@ public static unsafe class ReduceKernels
     }
 
     /// <summary>Pointer form of <see cref="AddExpShiftedInto(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddExpShiftedInto(float* acc, float* x, float* shift, int n)
     {
         int i = 0;
@@ -279,6 +283,7 @@ public static unsafe class ReduceKernels
     /// The index of the largest (<paramref name="max"/>) or smallest element of a non-empty row: the first one, or the
     /// last with <paramref name="last"/>. A NaN beats every number (the first NaN wins).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ArgExtreme(ReadOnlySpan<float> x, bool max, bool last)
     {
         if (x.IsEmpty) throw new ArgumentException("Cannot pick an index in an empty row.");
@@ -294,6 +299,7 @@ public static unsafe class ReduceKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FirstIndexOf(float* x, int n, float value)
     {
         int i = 0;
@@ -320,6 +326,7 @@ public static unsafe class ReduceKernels
         return -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int LastIndexOf(float* x, int n, float value)
     {
         int i = n;
@@ -351,6 +358,7 @@ public static unsafe class ReduceKernels
     /// x[k, j] (ties to the first k, or the last with <paramref name="last"/>; the first NaN wins). n must be ≥ 1;
     /// <paramref name="best"/> is scratch of at least inner elements.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ArgExtremeColumns(ReadOnlySpan<float> x, int n, int inner, bool max, bool last, Span<float> best, Span<long> indices)
     {
         if (n < 1 || inner < 0 || x.Length < (long)n * inner || best.Length < inner || indices.Length < inner)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NativeInfer.Kernels.Threading;
 
@@ -30,7 +31,7 @@ public static unsafe class ResizeKernels
         {
             float* sx = px, sy = py;
             int* sr = pr, sc = pc;
-            ForPlanes(planes, (long)outH * outW, (from, to) =>
+            ForPlanes(planes, (long)outH * outW, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (from, to) =>
             {
                 for (int p = from; p < to; p++)
                 {
@@ -82,7 +83,7 @@ public static unsafe class ResizeKernels
         {
             float* sx = px, sy = py, wy0 = pwy0, wy1 = pwy1, wx0 = pwx0, wx1 = pwx1;
             int* r0 = pr0, r1 = pr1, c0 = pc0, c1 = pc1;
-            ForPlanes(planes, (long)outH * outW, (from, to) =>
+            ForPlanes(planes, (long)outH * outW, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (from, to) =>
             {
                 // two horizontally filtered source rows, reused while consecutive output rows read the same ones
                 float[] rented = ArrayPool<float>.Shared.Rent(2 * outW);
@@ -131,12 +132,14 @@ public static unsafe class ResizeKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Horizontal(float* s, float* h, int outW, int* c0, int* c1, float* w0, float* w1)
     {
         for (int i = 0; i < outW; i++) h[i] = w0[i] * s[c0[i]] + w1[i] * s[c1[i]];
     }
 
     /// <summary>d[i] = w0·a[i] + w1·b[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blend(float* a, float* b, float w0, float w1, float* d, int n)
     {
         int i = 0;
@@ -182,6 +185,7 @@ public static unsafe class ResizeKernels
             throw new ArgumentException("Resize: cannot sample an empty input.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckIndices(ReadOnlySpan<int> idx, int length)
     {
         foreach (int i in idx)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NativeInfer.Kernels.Threading;
 
@@ -41,6 +42,7 @@ public static unsafe class SoftmaxKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Slices(float* x, float* y, int from, int to, int n, int inner, bool log)
     {
         long slice = (long)n * inner;
@@ -78,6 +80,7 @@ public static unsafe class SoftmaxKernels
     }
 
     /// <summary>One [n, inner] slice, vectorized over inner: max, Σ e^(x − max), then the normalization.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns(float* x, float* y, int n, int inner, bool log, float* max, float* sum)
     {
         new Span<float>(max, inner).Fill(float.NegativeInfinity);
@@ -98,6 +101,7 @@ public static unsafe class SoftmaxKernels
     }
 
     /// <summary>y[i] = e^(x[i] − shift); returns Σ y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float ExpShiftedStore(float* x, float* y, int n, float shift)
     {
         float sum = 0;
@@ -157,6 +161,7 @@ public static unsafe class SoftmaxKernels
     }
 
     /// <summary>y[i] = e^(x[i] − shift[i]); sum[i] += y[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExpShiftedRun(float* x, float* shift, float* y, float* sum, int n)
     {
         int i = 0;
@@ -190,6 +195,7 @@ public static unsafe class SoftmaxKernels
     }
 
     /// <summary>y[i] *= s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale(float* y, int n, float s)
     {
         int i = 0;
@@ -203,6 +209,7 @@ public static unsafe class SoftmaxKernels
     }
 
     /// <summary>y[i] = x[i] + s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScalar(float* x, float* y, int n, float s)
     {
         int i = 0;
@@ -216,6 +223,7 @@ public static unsafe class SoftmaxKernels
     }
 
     /// <summary>y[i] = x[i] + s[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddRun(float* x, float* s, float* y, int n)
     {
         int i = 0;
@@ -229,6 +237,7 @@ public static unsafe class SoftmaxKernels
     }
 
     /// <summary>y[i] *= s[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MulRun(float* y, float* s, int n)
     {
         int i = 0;

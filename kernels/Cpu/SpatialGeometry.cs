@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NativeInfer.Kernels.Cpu;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace NativeInfer.Kernels.Cpu;
 /// </summary>
 public sealed class SpatialGeometry
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SpatialGeometry(int[] input, int[] kernel, int[] strides, int[] dilations, int[] padBegin, int[] output)
     {
         int rank = input.Length;
@@ -63,6 +66,7 @@ public sealed class SpatialGeometry
     /// <summary>True when the window is a single point read at every input position: 1×1 kernel, stride 1, no padding.</summary>
     public bool IsPointwise
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             for (int i = 0; i < 3; i++)
@@ -71,6 +75,7 @@ public sealed class SpatialGeometry
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] To3(int[] v, int fill)
     {
         var r = new int[3];

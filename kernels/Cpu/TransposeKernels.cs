@@ -22,6 +22,7 @@ public static unsafe class TransposeKernels
     /// dst = src (of <paramref name="shape"/>) with its axes permuted: output axis i is input axis perm[i].
     /// <paramref name="elementSize"/> is in bytes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Permute(ReadOnlySpan<byte> src, Span<byte> dst, int elementSize, ReadOnlySpan<int> shape, ReadOnlySpan<int> perm)
     {
         int rank = shape.Length;
@@ -95,6 +96,7 @@ public static unsafe class TransposeKernels
     /// Copies runs of <paramref name="run"/> contiguous elements: output run t (row-major over dims) reads the source
     /// at Σ idx_d · srcStr_d.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRuns(byte* src, byte* dst, int es, ReadOnlySpan<long> dims, ReadOnlySpan<long> srcStr, long run)
     {
         long runs = 1;
@@ -114,6 +116,7 @@ public static unsafe class TransposeKernels
             RunRange(src, dst, es, dimArr, strArr, runBytes, runs * c / chunks, runs * (c + 1) / chunks));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRange(byte* src, byte* dst, int es, long[] dims, long[] srcStr, long runBytes, long from, long to)
     {
         if (from >= to) return;
@@ -144,6 +147,7 @@ public static unsafe class TransposeKernels
     /// A batch of 2-D transposes: the innermost output axis J (source stride srcStr[^1] ≠ 1) against output axis
     /// <paramref name="a"/> (source stride 1); the other axes enumerate the batch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transposes(byte* src, byte* dst, int es, ReadOnlySpan<long> dims, ReadOnlySpan<long> srcStr, int a)
     {
         int m = dims.Length;
@@ -184,6 +188,7 @@ public static unsafe class TransposeKernels
             TransposeUnits(src, dst, es, bDims, bSrc, bDst, nI, nJ, srcLdJ, dstLdI, iBlocks, units * c / chunks, units * (c + 1) / chunks));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeUnits(byte* src, byte* dst, int es, long[] bDims, long[] bSrc, long[] bDst,
         int nI, int nJ, long srcLdJ, long dstLdI, int iBlocks, long from, long to)
     {
@@ -204,6 +209,7 @@ public static unsafe class TransposeKernels
     }
 
     /// <summary>dst[i·dstLd + j] = src[j·srcLd + i] for i in [i0, i1), j in [0, nJ) (element units).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile2D(byte* src, long srcLd, byte* dst, long dstLd, int es, int nI, int i0, int i1, int nJ)
     {
         switch (es)
@@ -224,6 +230,7 @@ public static unsafe class TransposeKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileScalar<T>(T* src, long srcLd, T* dst, long dstLd, int i0, int i1, int nJ) where T : unmanaged
     {
         for (int j0 = 0; j0 < nJ; j0 += Block)
@@ -238,6 +245,7 @@ public static unsafe class TransposeKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile2D4(uint* src, long srcLd, uint* dst, long dstLd, int i0, int i1, int nJ)
     {
         if (!Avx.IsSupported || i1 - i0 < 8 || nJ < 8)

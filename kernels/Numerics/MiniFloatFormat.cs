@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NativeInfer.Kernels.Numerics;
 
 /// <summary>
@@ -34,6 +36,7 @@ internal sealed class MiniFloatFormat
     private readonly bool _negativeZero;
     private readonly float[] _decode;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MiniFloatFormat(int exponentBits, int mantissaBits, int bias, byte nanBits, bool signedNaN, byte? infBits,
         bool negativeZero, bool hasNaN = true)
     {

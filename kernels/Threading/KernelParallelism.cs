@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NativeInfer.Kernels.Threading;
 
 /// <summary>
@@ -53,6 +55,7 @@ public static class KernelParallelism
     }
 
     /// <summary>Allocation-free parallel loop over [from, to): see <see cref="WorkerPool.For{TBody}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void For<TBody>(int from, int to, ref TBody body) where TBody : struct, IParallelBody
     {
         if (to - (long)from <= 1 || WorkerPool.InParallelRegion)

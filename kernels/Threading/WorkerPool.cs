@@ -56,6 +56,7 @@ public sealed class WorkerPool : IDisposable
     /// Runs <c>body.Invoke(i)</c> for every i in [from, to). The body is copied in, shared by all threads during the
     /// loop, and copied back afterwards (so field writes are visible to the caller, racy across threads as usual).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void For<TBody>(int from, int to, ref TBody body) where TBody : struct, IParallelBody
     {
         long count = (long)to - from;
@@ -107,6 +108,7 @@ public sealed class WorkerPool : IDisposable
         public bool TryEnter() =>
             workers > 0 && !t_inParallelRegion && !_shutdown && Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunEntered<TBody>(int from, int count, ref TBody body) where TBody : struct, IParallelBody
         {
             try
@@ -147,12 +149,14 @@ public sealed class WorkerPool : IDisposable
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void InvokeRange<TBody>(void* body, int start, int end) where TBody : struct, IParallelBody
         {
             ref TBody b = ref Unsafe.AsRef<TBody>(body);
             for (int i = start; i < end; i++) b.Invoke(i);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Participate(uint generation)
         {
             while (true)
@@ -179,6 +183,7 @@ public sealed class WorkerPool : IDisposable
         }
 
         /// <summary>After a failure: claims every remaining iteration without running it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void CloseUnclaimed(uint generation)
         {
             while (true)
@@ -194,6 +199,7 @@ public sealed class WorkerPool : IDisposable
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Start()
         {
             lock (_startLock)
@@ -205,6 +211,7 @@ public sealed class WorkerPool : IDisposable
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WorkerLoop()
         {
             t_inParallelRegion = true;
@@ -224,6 +231,7 @@ public sealed class WorkerPool : IDisposable
             return generation != seen && (generation & 1) == 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private uint WaitForLoop(uint seen)
         {
             uint generation;
@@ -237,6 +245,7 @@ public sealed class WorkerPool : IDisposable
             return generation;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private uint Block(uint seen)
         {
             lock (_sleepLock)

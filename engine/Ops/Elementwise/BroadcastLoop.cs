@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
@@ -18,6 +19,7 @@ internal static class BroadcastLoop
         return r;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary<TA, TB, TR, TK>(ReadOnlySpan<TA> a, int[] aShape, ReadOnlySpan<TB> b, int[] bShape,
         Span<TR> r, int[] rShape, TK kernel) where TK : struct, IBinaryKernel<TA, TB, TR>
     {
@@ -41,6 +43,7 @@ internal static class BroadcastLoop
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<TR> Ternary<TA, TB, TC, TR, TK>(Tensor<TA> a, Tensor<TB> b, Tensor<TC> c, TK kernel)
         where TK : struct, ITernaryKernel<TA, TB, TC, TR>
     {
@@ -69,6 +72,7 @@ internal static class BroadcastLoop
     }
 
     /// <summary>One row: element strides 1 (contiguous) or 0 (broadcast) get their own loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TA, TB, TR, TK>(ReadOnlySpan<TA> a, int sa, ReadOnlySpan<TB> b, int sb, Span<TR> r, TK kernel)
         where TK : struct, IBinaryKernel<TA, TB, TR>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
@@ -26,6 +27,7 @@ internal sealed class BroadcastPlan
     /// <summary>Length of the innermost merged dim.</summary>
     public int RowLength => Dims[^1];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BroadcastPlan Create(int[] outShape, params int[][] operandShapes)
     {
         int rank = outShape.Length, count = operandShapes.Length;
@@ -71,6 +73,7 @@ internal sealed class BroadcastPlan
     /// Moves to the next row: increments the odometer <paramref name="index"/> over the outer dims and updates each
     /// operand's start offset.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Advance(Span<int> index, Span<int> offsets)
     {
         for (int d = Dims.Length - 2; d >= 0; d--)

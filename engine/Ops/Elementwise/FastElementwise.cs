@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu.Elementwise;
 using NativeInfer.Kernels.Threading;
 using NativeInfer.Tensors;
@@ -80,6 +81,7 @@ internal static unsafe class FastElementwise
     }
 
     /// <summary>Output rows [first, end) of a broadcast plan; every row's inner strides are 1 or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows<T, TOp>(BroadcastPlan plan, T* a, T* b, T* r, int first, int end, TOp op)
         where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
@@ -9,6 +10,7 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal static class UnaryLoop
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<TR> Map<TA, TR, TK>(Tensor<TA> x, TK kernel) where TK : struct, IUnaryKernel<TA, TR>
     {
         var r = new Tensor<TR>((int[])x.Shape.Clone());

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Elementwise;
@@ -10,6 +11,7 @@ internal abstract class VariadicOp<TK>(OpBuildContext ctx, TK kernel) : TensorOp
 {
     protected string Name { get; } = ctx.Node.OpType;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         if (inputs.Length == 0) throw new ArgumentException($"{Name} needs at least one input.");

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NativeInfer.Ops.Fused;
 
 /// <summary>Activations a fused kernel can apply to its output tile.</summary>
@@ -34,6 +36,7 @@ public readonly record struct FusedActivation(ActivationKind Kind, float Alpha, 
     };
 
     /// <summary>Applies the activation in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(Span<float> values)
     {
         if (Kind == ActivationKind.None) return;

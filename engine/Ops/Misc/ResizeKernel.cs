@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
@@ -15,6 +16,7 @@ internal static class ResizeKernel
     /// (used by the coordinate transform); <paramref name="roiStart"/>/<paramref name="roiEnd"/> are per axis and only
     /// read by tf_crop_and_resize.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Run(Tensor x, double[] scales, int[] outShape, double[]? roiStart, double[]? roiEnd, ResizeSettings s)
     {
         int rank = x.Rank;
@@ -39,6 +41,7 @@ internal static class ResizeKernel
     /// any coordinate transform but tf_crop_and_resize. The per-axis tables are the same taps the general path builds
     /// (so rounding and transforms agree), narrowed to float; null when the case is not covered.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor? TryFloat2D(Tensor x, double[] scales, int[] outShape, ResizeSettings s)
     {
         int rank = x.Rank;
@@ -70,6 +73,7 @@ internal static class ResizeKernel
         ResizeKernels.Linear2D(xs, y.Span, planes, inH, inW, outH, outW, r0, r1, wy0, wy1, c0, c1, wx0, wx1);
         return y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static bool Uniform(AxisTaps t, int taps)
         {
             if (t.Indices.Length != t.OutLength * taps) return false;
@@ -78,6 +82,7 @@ internal static class ResizeKernel
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static (int[] I0, int[] I1, float[] W0, float[] W1) Split(AxisTaps t)
         {
             int n = t.OutLength;
@@ -96,6 +101,7 @@ internal static class ResizeKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] Filter(double[] src, int[] shape, int axis, AxisTaps taps, double extrapolation)
     {
         int outer = 1, inner = 1;
@@ -138,6 +144,7 @@ internal static class ResizeKernel
         public required bool[] Extrapolate { get; init; }
 
         /// <summary>Taps that copy the axis: output j reads input j (the first of <paramref name="taps"/> taps weighs 1).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static AxisTaps Identity(int length, int taps)
         {
             var offsets = new int[length + 1];
@@ -152,6 +159,7 @@ internal static class ResizeKernel
             return new AxisTaps { OutLength = length, Offsets = offsets, Indices = indices, Weights = weights, Extrapolate = new bool[length] };
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static AxisTaps Build(int inLen, int outLen, double scale, double roiStart, double roiEnd, ResizeSettings s)
         {
             var offsets = new int[outLen + 1];
@@ -220,6 +228,7 @@ internal static class ResizeKernel
         }
 
         /// <summary>Fills the filter taps for a fractional position; returns the offset of the first tap from the left neighbour.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int Coefficients(double ratio, double scale, ResizeSettings s, List<double> c)
         {
             c.Clear();
@@ -274,6 +283,7 @@ internal static class ResizeKernel
             return 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Normalize(List<double> c)
         {
             double sum = 0;

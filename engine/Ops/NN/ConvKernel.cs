@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Kernels.Cpu.Conv;
 using NativeInfer.Tensors;
@@ -111,6 +112,7 @@ internal static class ConvKernel
     }
 
     /// <summary>Y = conv(X, W) (+ bias per output channel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<T> Forward<T>(Tensor<T> x, Tensor<T> w, Tensor<T>? bias, ConvAttributes attrs)
         where T : unmanaged, INumber<T>
     {
@@ -161,6 +163,7 @@ internal static class ConvKernel
     }
 
     /// <summary>Y = convTranspose(X, W) (+ bias): X [N, C, in...], W [C, M/group, kernel...].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<T> Transpose<T>(Tensor<T> x, Tensor<T> w, Tensor<T>? bias, ConvAttributes attrs,
         long[]? outputPadding, long[]? outputShape) where T : unmanaged, INumber<T>
     {
@@ -207,6 +210,7 @@ internal static class ConvKernel
     /// The col2im geometry of a transposed convolution: its "input" is the output image and its "output" the input
     /// positions. Pads come from output_shape or auto_pad when given (SAME_UPPER puts the smaller half first).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static SpatialGeometry TransposeGeometry(int[] input, int[] kernel, ConvAttributes attrs, long[]? outputPadding, long[]? outputShape)
     {
         int rank = input.Length;
@@ -251,6 +255,7 @@ internal static class ConvKernel
     }
 
     /// <summary>Adds bias[channel] to every element of Y [N, M, ...].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBias<T>(Tensor<T> y, Tensor<T>? bias) where T : unmanaged, INumber<T>
     {
         if (bias is null || y.Length == 0) return;

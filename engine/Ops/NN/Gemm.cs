@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
@@ -69,6 +70,7 @@ internal sealed class Gemm : TensorOp
     }
 
     /// <summary>float32: the SGEMM with C as an epilogue bias when it is a row or column vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor<float> Float(Tensor<float> a, Tensor<float> b, Tensor<float>? c, int[]? cs, int m, int n, int k)
     {
         var y = new Tensor<float>([m, n]);
@@ -117,6 +119,7 @@ internal sealed class Gemm : TensorOp
 
     private readonly struct Fill(Tensor c, Tensor y, int[] cs) : INumericFunc<bool>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Invoke<T>() where T : unmanaged, System.Numerics.INumber<T>
         {
             var src = c.As<T>().Span;
@@ -131,6 +134,7 @@ internal sealed class Gemm : TensorOp
 
     private readonly struct Product(Tensor a, Tensor b, Tensor y, Gemm op, int m, int n, int k, bool useC) : INumericFunc<bool>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Invoke<T>() where T : unmanaged, System.Numerics.INumber<T>
         {
             var ys = y.As<T>().Span;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu.Conv;
 using NativeInfer.Tensors;
 
@@ -7,6 +8,7 @@ namespace NativeInfer.Ops.NN;
 /// <summary>Shared body of GlobalAveragePool and GlobalMaxPool: one value per (batch, channel) plane.</summary>
 internal static class GlobalPool
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Run(string opName, Tensor x, bool max)
     {
         if (x.Rank < 2) throw new ShapeMismatchException($"{opName} input must have rank 2 or more, got {ShapeUtil.Format(x.Shape)}.");
@@ -29,6 +31,7 @@ internal static class GlobalPool
 
     private readonly struct Body(Tensor x, bool max) : INumericFunc<Tensor>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Tensor Invoke<T>() where T : unmanaged, INumber<T>
         {
             var shape = (int[])x.Shape.Clone();

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Kernels.Threading;
@@ -43,6 +44,7 @@ internal static class MatMulKernel
 
     /// <summary>numpy matmul: a [..., M, K] · b [..., K, N] with broadcast batch dims; 1-D operands are promoted and the
     /// promoted dim removed from the result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<T> MatMul<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, INumber<T>
     {
         var (outShape, batch, m, k, n) = Plan(a.Shape, b.Shape);
@@ -71,6 +73,7 @@ internal static class MatMulKernel
 
     /// <summary>For each index of the broadcast <paramref name="batch"/> shape, the element offset of the matching
     /// matrix of an operand whose own batch shape is <paramref name="own"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] BatchOffsets(int[] own, int[] batch, int matrixSize)
     {
         var r = StridedOffsets.Of(batch, ShapeUtil.BroadcastStrides(own, batch.Length));

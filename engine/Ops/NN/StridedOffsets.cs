@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.NN;
@@ -9,6 +10,7 @@ namespace NativeInfer.Ops.NN;
 internal static class StridedOffsets
 {
     /// <summary>For each element of <paramref name="shape"/> in row-major order, Σ index[d]·strides[d].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Of(int[] shape, int[] strides)
     {
         int n = ShapeUtil.ElementCount(shape);

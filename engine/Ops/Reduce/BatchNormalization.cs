@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu.Conv;
 using NativeInfer.Tensors;
 
@@ -75,6 +76,7 @@ internal sealed class BatchNormalization : TensorOp
         return y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor?[] Run<T>(OpContext ctx, Tensor x, Tensor?[] inputs) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (n, channels, spatial) = ChannelNorm.Dims(x, Op);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
@@ -31,6 +32,7 @@ internal static class ChannelNorm
     /// y = (x − mean) · invStd · scale[c] + bias[c] over [N, C, spatial] data; the statistics are per channel
     /// (C values) or, with <paramref name="perSample"/>, per (n, c) (N·C values).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Affine<T>(ReadOnlySpan<T> x, Span<T> y, int n, int channels, int spatial, bool perSample,
         ReadOnlySpan<T> mean, ReadOnlySpan<T> invStd, ReadOnlySpan<T> scale, ReadOnlySpan<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T>

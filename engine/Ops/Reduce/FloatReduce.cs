@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
@@ -17,6 +18,7 @@ internal static unsafe class FloatReduce
     /// <summary>True when this path handles inputs of <paramref name="type"/>.</summary>
     public static bool Handles(DataType type) => type is DataType.Float or DataType.Float16 or DataType.BFloat16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Run(Tensor x, ReducePlan plan, FloatReduceKind kind)
     {
         if (x.DataType != DataType.Float)
@@ -65,6 +67,7 @@ internal static unsafe class FloatReduce
     }
 
     /// <summary>y holds the maxima; replaces them with max + log Σ e^(x − max) (NaN and ±inf maxima pass through).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LogSumExp(ReadOnlySpan<float> x, ReducePlan plan, Span<float> y)
     {
         var max = y.ToArray();

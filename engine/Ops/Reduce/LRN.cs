@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
@@ -27,6 +28,7 @@ internal sealed class LRN : FloatOp
         _bias = a.Float("bias", 1f);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
         var (n, channels, spatial) = ChannelNorm.Dims(x, Op);

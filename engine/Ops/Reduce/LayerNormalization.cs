@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
@@ -32,6 +33,7 @@ internal sealed class LayerNormalization : TensorOp
         return FloatWork.IsDouble(x, Op) ? Run<double>(ctx, x, inputs, axis) : Run<float>(ctx, x, inputs, axis);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor?[] Run<T>(OpContext ctx, Tensor x, Tensor?[] inputs, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float)) return RunFloat(ctx, x, inputs, axis);

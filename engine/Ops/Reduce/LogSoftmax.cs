@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NativeInfer.Ops.Reduce;
 
@@ -10,6 +11,7 @@ internal sealed class LogSoftmax(OpBuildContext ctx) : SoftmaxOpBase(ctx)
     protected override void Apply<T>(ReadOnlySpan<T> x, Span<T> y, ReducePlan plan, int axis) => Compute(x, y, plan);
 
     /// <summary>Log-softmax of <paramref name="x"/> along the plan's reduced axes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Compute<T>(ReadOnlySpan<T> x, Span<T> y, ReducePlan plan) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (max, sum) = MaxAndSumExp(x, plan);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
@@ -23,6 +24,7 @@ internal sealed class RMSNormalization : FloatOp
             throw new NotSupportedException($"{Op}: stash_type {(int)stash} is not a supported floating-point type.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor Run<T>(Tensor x, Tensor?[] inputs)
     {
         int axis = RowNorm.Axis(_axis, x, Op);

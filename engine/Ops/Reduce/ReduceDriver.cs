@@ -20,6 +20,7 @@ internal static class ReduceDriver
     }
 
     /// <summary>Writes the reduction of x (each element minus center[output], when center is given) into output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reduce<T, TR>(ReadOnlySpan<T> x, ReducePlan plan, Span<T> output, ReadOnlySpan<T> center)
         where T : unmanaged, INumber<T> where TR : IReduction
     {
@@ -54,6 +55,7 @@ internal static class ReduceDriver
         public Span<Acc<T>> Acc;
         public ReadOnlySpan<T> Center;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Block(int inStart, int outStart, int length, int outStride)
         {
             var x = X.Slice(inStart, length);
@@ -96,6 +98,7 @@ internal static class ReduceDriver
         public ReadOnlySpan<T> B;
         public TF F;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Block(int inStart, int outStart, int length, int outStride)
         {
             var x = X.Slice(inStart, length);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Reduce;
@@ -13,6 +14,7 @@ internal sealed class ReducePlan
     private readonly int[] _sizes;       // merged groups above the innermost one, outermost first
     private readonly int[] _outStrides;  // output stride of each such group (0 for reduced groups)
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReducePlan(int[] inputShape, bool[] reduced, bool keepDims)
     {
         InputShape = inputShape;
@@ -82,6 +84,7 @@ internal sealed class ReducePlan
     public int BlockOutStride { get; }
 
     /// <summary>A plan reducing <paramref name="axes"/> (any order, possibly negative; duplicates are an error).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReducePlan Create(int[] shape, ReadOnlySpan<long> axes, bool keepDims, string op)
     {
         var reduced = new bool[shape.Length];
@@ -112,6 +115,7 @@ internal sealed class ReducePlan
     /// Visits the input in memory order as blocks (input start, output start, length, output stride); the reduced
     /// positions of each output element arrive in increasing order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Walk<TV>(ref TV visitor) where TV : IBlockVisitor, allows ref struct
     {
         if (InputCount == 0) return;

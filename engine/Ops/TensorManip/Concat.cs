@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
@@ -13,6 +14,7 @@ internal sealed class Concat(long axis) : TensorOp
     public static Concat Create(OpBuildContext ctx) =>
         new(ctx.Opset < 4 ? ctx.Attributes.Int("axis", 1) : ctx.Attributes.Int("axis"));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         if (inputs.Length == 0) throw new ArgumentException("Concat needs at least one input.");

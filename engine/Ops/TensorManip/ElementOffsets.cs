@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -8,6 +9,7 @@ namespace NativeInfer.Ops.TensorManip;
 /// </summary>
 internal static class ElementOffsets
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Along(int[] target, Tensor indices, int axis, string op)
     {
         if (indices.Rank != target.Length)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Tensors;
 
@@ -11,6 +12,7 @@ internal sealed class Gather(long axis) : TensorOp
 {
     public static Gather Create(OpBuildContext ctx) => new(ctx.Attributes.Int("axis", 0));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var data = inputs.Req(0);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -15,6 +16,7 @@ internal static class IndexMath
     }
 
     /// <summary>Normalizes an axis list against <paramref name="rank"/> and rejects duplicates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] NormalizeAxes(ReadOnlySpan<long> axes, int rank)
     {
         var r = new int[axes.Length];
@@ -30,6 +32,7 @@ internal static class IndexMath
     }
 
     /// <summary>Product of shape[from..to).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Product(ReadOnlySpan<int> shape, int from, int to)
     {
         long p = 1;
@@ -38,6 +41,7 @@ internal static class IndexMath
     }
 
     /// <summary>The table j·stride for j in [0, len).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Steps(int len, int stride)
     {
         var r = new int[len];
@@ -50,6 +54,7 @@ internal static class IndexMath
     /// offsets[i] = Σ_d axisOffsets[d][i_d]. With <see cref="Steps"/> tables this is a strided walk; other tables give
     /// separable maps (pad modes, reversed or clamped axes).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Offsets(int[][] axisOffsets)
     {
         long count = 1;
@@ -77,6 +82,7 @@ internal static class IndexMath
     /// Flat starts of the inner blocks picked along an axis: for a tensor viewed as [outer, dim, inner], the block of
     /// row rows[j] in outer slice o, ordered (o, j).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] RowStarts(int outer, int dim, int inner, ReadOnlySpan<int> rows)
     {
         var starts = new int[checked(outer * rows.Length)];

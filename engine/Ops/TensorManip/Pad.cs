@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Tensors;
 
@@ -27,6 +28,7 @@ internal sealed class Pad(PadMode mode, long[]? padsAttribute, float valueAttrib
         return new(mode, pads, a.Float("value", 0));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Tensors;
 
@@ -16,6 +17,7 @@ internal sealed class Slice(long[]? startsAttr, long[]? endsAttr, long[]? axesAt
               ctx.Attributes.Ints("axes"))
         : new(null, null, null);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);

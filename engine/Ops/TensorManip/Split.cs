@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
@@ -21,6 +22,7 @@ internal sealed class Split(long axis, long[]? splitAttribute, long numOutputs) 
         return new(ctx.Attributes.Int("axis", 0), ctx.Opset < 13 ? ctx.Attributes.Ints("split") : null, numOutputs);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);
@@ -49,6 +51,7 @@ internal sealed class Split(long axis, long[]? splitAttribute, long numOutputs) 
         return outputs;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] Sizes(long[]? split, int dim, int outputs)
     {
         if (split is not null)

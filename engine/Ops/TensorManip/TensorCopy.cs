@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.TensorManip;
@@ -13,6 +14,7 @@ internal static class TensorCopy
     /// For every index i of <paramref name="shape"/>: dst[dstOffset + Σ i_d·dstStrides_d] = src[srcOffset + Σ i_d·srcStrides_d].
     /// Strides may be zero (broadcast) or negative (reversed slices).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Strided<T>(ReadOnlySpan<T> src, int srcOffset, ReadOnlySpan<int> srcStrides,
         Span<T> dst, int dstOffset, ReadOnlySpan<int> dstStrides, ReadOnlySpan<int> shape)
     {
@@ -66,6 +68,7 @@ internal static class TensorCopy
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRun<T>(ReadOnlySpan<T> src, int so, int srcStride, Span<T> dst, int dOff, int dstStride, int len)
     {
         if (dstStride == 1 && srcStride == 1) src.Slice(so, len).CopyTo(dst.Slice(dOff, len));
@@ -91,6 +94,7 @@ internal static class TensorCopy
     }
 
     /// <summary>Copies the box of <paramref name="lengths"/> at corner srcLo of src to corner dstLo of dst.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CopyRegion(Tensor src, int[] srcLo, Tensor dst, int[] dstLo, int[] lengths)
     {
         var ss = ShapeUtil.Strides(src.Shape);
@@ -109,6 +113,7 @@ internal static class TensorCopy
     /// Views <paramref name="src"/> (contiguous) as <paramref name="viewShape"/> and returns its axes permuted:
     /// output dim i is view dim perm[i].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Permute(Tensor src, int[] viewShape, int[] perm)
     {
         var strides = ShapeUtil.Strides(viewShape);
@@ -168,6 +173,7 @@ internal static class TensorCopy
     private readonly struct BlockFunc(Tensor src, int[]? srcStarts, Tensor dst, int[]? dstStarts, int count, int block)
         : IAnyFunc<bool>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Invoke<T>()
         {
             ReadOnlySpan<T> s = src.As<T>().Span;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Tensors;
 
@@ -6,6 +7,7 @@ namespace NativeInfer.Ops.TensorManip;
 /// <summary>Tile: repeats the input repeats[d] times along each axis d (repeats is a 1-D int64 input of length rank).</summary>
 internal sealed class Tile : TensorOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Cpu;
 using NativeInfer.Tensors;
 
@@ -14,6 +15,7 @@ internal sealed class Transpose(long[]? perm) : TensorOp
         return new(perm);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);

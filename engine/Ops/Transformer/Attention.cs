@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Transformer;
@@ -23,6 +24,7 @@ internal sealed class Attention : TensorOp
     private readonly double _softcap;
     private readonly Precision? _softmaxPrecision;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Attention(OpBuildContext ctx)
     {
         var a = ctx.Attributes;
@@ -40,6 +42,7 @@ internal sealed class Attention : TensorOp
         if (_qHeads < 0 || _kvHeads < 0) throw new ArgumentException($"{Op}: head counts must not be negative.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         Tensor q = inputs.Req(0), k = inputs.Req(1), v = inputs.Req(2);
@@ -133,6 +136,7 @@ internal sealed class Attention : TensorOp
     /// A 3-D [B, S, H·D] or 4-D [B, H, S, D] tensor as a [B, H, rows, D] buffer, written at sequence offset
     /// <paramref name="seqOffset"/> of a buffer with <paramref name="rows"/> rows per head.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] Heads(Tensor t, int batch, int heads, int seq, int size, int seqOffset, int rows, double[]? into = null)
     {
         var src = FloatBuffers.Read(t);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Tensors;
 
 namespace NativeInfer.Ops.Transformer;
@@ -18,6 +19,7 @@ internal sealed class AttentionBias
     private readonly bool _hasPast;
     private readonly int _qLength;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AttentionBias(Tensor? mask, Tensor? nonpad, Attention.Geometry g, int total, bool causal, int pastLength, bool hasPast)
     {
         _causal = causal;
@@ -65,6 +67,7 @@ internal sealed class AttentionBias
     }
 
     /// <summary>row[j] += bias(b, h, i, j), rounded to <paramref name="p"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddTo(Span<double> row, int b, int h, int i, Precision p)
     {
         if (_mask is null && !_causal && _nonpad is null) return;

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace NativeInfer.Ops.Transformer;
 
 /// <summary>Small dense loops shared by the attention-style ops of this family (double accumulation).</summary>
 internal static class AttentionMath
 {
     /// <summary>Dot product of two equally long vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
@@ -15,6 +18,7 @@ internal static class AttentionMath
     /// In-place softmax of one row, each stage rounded to <paramref name="p"/>. A row whose entries are all -inf
     /// (fully masked) becomes all zeros instead of NaN.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(Span<double> row, Precision p)
     {
         double max = double.NegativeInfinity;
@@ -44,6 +48,7 @@ internal static class AttentionMath
     /// out[c] = Σ_j weights[j] · values[j·stride + c] for c in [0, out.Length): a probability row times a value matrix
     /// whose rows start <paramref name="stride"/> apart.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WeightedRows(ReadOnlySpan<double> weights, ReadOnlySpan<double> values, int stride, Span<double> output)
     {
         output.Clear();

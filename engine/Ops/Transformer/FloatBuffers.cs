@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Numerics;
 using NativeInfer.Tensors;
 
@@ -31,6 +32,7 @@ internal static class FloatBuffers
     }
 
     /// <summary>The elements of a numeric tensor as doubles, in row-major order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Read(Tensor t)
     {
         var r = Allocate(t.Length);
@@ -59,6 +61,7 @@ internal static class FloatBuffers
     }
 
     /// <summary>A new tensor of element type <paramref name="type"/> holding <paramref name="data"/> (rounded to nearest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Write(ReadOnlySpan<double> data, int[] shape, DataType type)
     {
         var t = Tensor.Create(type, shape);

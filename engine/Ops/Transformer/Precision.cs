@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.Kernels.Numerics;
 using NativeInfer.Tensors;
 
@@ -35,6 +36,7 @@ internal readonly struct Precision
         _ => x,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RoundAll(Span<double> values)
     {
         if (Type == DataType.Double) return;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Tensors;
 
@@ -31,6 +32,7 @@ internal sealed class RotaryEmbedding : TensorOp
     public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
         inputs.Length > 0 && inputs[0] is { } x ? [x] : null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         Tensor x = inputs.Req(0), cosCache = inputs.Req(1), sinCache = inputs.Req(2);

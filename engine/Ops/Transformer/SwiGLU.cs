@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeInfer.IR;
 using NativeInfer.Tensors;
 
@@ -18,6 +19,7 @@ internal sealed class SwiGLU : TensorOp
     public override TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) =>
         inputs.Length > 0 && inputs[0] is { } x ? [x] : null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         Tensor a = inputs.Req(0), b = inputs.Req(1);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NativeInfer.Kernels.Threading;
 
@@ -12,6 +13,7 @@ public static unsafe class ChannelAffine
     private const long ParallelThreshold = 1L << 16;
 
     /// <summary>Folds BatchNormalization's inputs: scale' = scale / sqrt(var + ε), shift = B − mean·scale'.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FoldBatchNorm(ReadOnlySpan<float> scale, ReadOnlySpan<float> bias, ReadOnlySpan<float> mean,
         ReadOnlySpan<float> variance, float epsilon, Span<float> foldedScale, Span<float> foldedShift)
     {
@@ -26,6 +28,7 @@ public static unsafe class ChannelAffine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> x, int n, int channels, int spatial, ReadOnlySpan<float> scale,
         ReadOnlySpan<float> shift, Span<float> y)
     {
@@ -51,6 +54,7 @@ public static unsafe class ChannelAffine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(float* x, float* y, int n, float a, float b)
     {
         int i = 0;
@@ -60,6 +64,7 @@ public static unsafe class ChannelAffine
         for (; i < n; i++) y[i] = MathF.FusedMultiplyAdd(x[i], a, b);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Row<TS, TV>(float* x, float* y, int n, float a, float b) where TS : ISimdFloat<TV> where TV : struct
     {
         int w = TS.Width, i = 0;

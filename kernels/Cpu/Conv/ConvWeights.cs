@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NativeInfer.Kernels.Cpu.Conv;
 
 /// <summary>
@@ -36,6 +38,7 @@ public sealed class ConvWeights
         group > 1 && channelsPerGroup == 1 && spatialRank <= 2;
 
     /// <summary>Packs W [M, C/group, kernel...] (row-major, <paramref name="w"/>) for <paramref name="group"/> groups.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ConvWeights Pack(ReadOnlySpan<float> w, int outputChannels, int group, int channelsPerGroup, int[] kernel)
     {
         if (outputChannels < 0 || group < 1 || channelsPerGroup < 0 || outputChannels % group != 0 || kernel.Length is < 1 or > 3 || kernel.Any(k => k < 1))

@@ -48,7 +48,7 @@ internal unsafe struct StridedColumns<TS, TV> : IDepthwiseColumns<TV> where TS :
 {
     public static int Reach(int stride) => (TS.Width - 1) * stride + 1;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Load(float* p, int stride)
     {
         Lanes lanes = default;
@@ -57,7 +57,7 @@ internal unsafe struct StridedColumns<TS, TV> : IDepthwiseColumns<TV> where TS :
         return TS.Load(t);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV LoadRange(float* p, int stride, int lo, int hi)
     {
         Lanes lanes = default;

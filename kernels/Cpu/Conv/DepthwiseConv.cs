@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NativeInfer.Kernels.Threading;
 
@@ -28,6 +29,7 @@ public static unsafe class DepthwiseConv
     /// bias empty or [channels·multiplier], residual empty or Y-shaped (it must not overlap y), y
     /// [batch, channels·multiplier, out...].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
         Span<float> y, int batch, int channels, int multiplier, SpatialGeometry g, SgemmActivation activation)
     {
@@ -120,6 +122,7 @@ public static unsafe class DepthwiseConv
     }
 
     /// <summary>The plain loop for machines without SIMD (and the meaning every vector path must match).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScalarBand(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, in SgemmActivation act)
     {
         for (int oh = r0; oh < r1; oh++)

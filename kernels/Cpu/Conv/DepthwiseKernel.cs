@@ -36,6 +36,7 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
     }
 
     /// <summary>Any kernel, dilation and stride: taps read through <typeparamref name="TC"/>, weights broadcast from memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BandAny<TC, TE>(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, TE e)
         where TC : IDepthwiseColumns<TV> where TE : struct, IDepthwiseEpilogue<TV>
     {
@@ -59,7 +60,7 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
     }
 
     /// <summary>acc + the window sum of the vector of outputs (oh, columns from c0 on).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static TV Window<TC>(in DepthwiseShape s, float* x, float* w, TV acc, int oh, int c0, bool inside)
         where TC : IDepthwiseColumns<TV>
     {
@@ -86,6 +87,7 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
     }
 
     /// <summary>3×3, undilated, horizontal stride 1 or 2: strip by strip through <see cref="Strip3x3{TL, TE, TK}"/>, plain or masked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Band3x3<TE>(in DepthwiseShape s, float* x, float* w, float bias, float* res, float* y, int r0, int r1, TE e)
         where TE : struct, IDepthwiseEpilogue<TV>
     {
@@ -132,6 +134,7 @@ internal static unsafe class DepthwiseKernel<TS, TV> where TS : IDepthwiseVector
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Strip3x3<TL, TE, TK>(TL taps, in Rows3 rows, float* x, float* w, float bias, float* y, float* res, TE e)
         where TL : struct, IDepthwiseTaps3<TV> where TE : struct, IDepthwiseEpilogue<TV> where TK : IDepthwiseStripWidth
     {

@@ -97,7 +97,7 @@ internal unsafe struct DepthwiseVector256 : IDepthwiseVector<Vector256<float>>
     public static Vector256<float> LoadMasked(float* p, Vector256<float> mask) =>
         Avx512F.VL.IsSupported ? Avx512F.VL.MaskLoad(p, mask, Vector256<float>.Zero) : Avx.MaskLoad(p, mask);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void StoreFirst(float* p, Vector256<float> v, int n)
     {
         // vmaskmovps stores are slow on some cores; a short scalar loop is fine for the one partial vector of a row.
@@ -147,7 +147,7 @@ internal unsafe struct DepthwiseVector128 : IDepthwiseVector<Vector128<float>>
             bits.GetElement(2) != 0 ? p[2] : 0f, bits.GetElement(3) != 0 ? p[3] : 0f);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void StoreFirst(float* p, Vector128<float> v, int n)
     {
         if (Avx512F.VL.IsSupported) Avx512F.VL.MaskStore(p, RangeMask(0, n), v);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NativeInfer.Kernels.Threading;
 
@@ -30,6 +31,7 @@ public static unsafe class DirectPooling
         Run(x, planes, g, padEnd, y, max: false, countPadding);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(ReadOnlySpan<float> x, int planes, SpatialGeometry g, ReadOnlySpan<int> padEnd, Span<float> y, bool max, bool countPadding)
     {
         if (!Supports(g)) throw new NotSupportedException("DirectPooling handles 1-D and 2-D geometries.");
@@ -51,6 +53,7 @@ public static unsafe class DirectPooling
     }
 
     /// <summary>1 / divisor for every output position of a plane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] InverseCounts(SpatialGeometry g, ReadOnlySpan<int> padEnd, bool countPadding)
     {
         var end3 = new int[3];
@@ -94,6 +97,7 @@ public static unsafe class DirectPooling
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Rows<TS, TV>(float* plane, int* tp, float* inv, float* src, float* y) where TS : ISimdFloat<TV> where TV : struct
         {
             int oh = g.Out3[1], ow = g.Out3[2], kernel = g.KernelSize, width = TS.Width;
@@ -127,6 +131,7 @@ public static unsafe class DirectPooling
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ScalarRows(float* plane, int* tp, float* inv, float* src, float* y)
         {
             int oh = g.Out3[1], ow = g.Out3[2], kernel = g.KernelSize;
@@ -147,6 +152,7 @@ public static unsafe class DirectPooling
         }
 
         /// <summary>The max-reducer rule on one window of the original plane: NaNs skipped, 0 when nothing is left.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private float MaxWindow(float* src, int oh, int ow)
         {
             int[] i3 = g.In3, k3 = g.Kernel3, s3 = g.Stride3, d3 = g.Dilation3, p3 = g.Pad3;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NativeInfer.Kernels.Threading;
 
@@ -15,6 +16,7 @@ public static unsafe class GlobalPooling
 
     public static void Average(ReadOnlySpan<float> x, int planes, int size, Span<float> y) => Run(x, planes, size, y, max: false);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(ReadOnlySpan<float> x, int planes, int size, Span<float> y, bool max)
     {
         if (planes < 0 || size < 0 || (long)planes * size > x.Length || planes > y.Length)
@@ -33,6 +35,7 @@ public static unsafe class GlobalPooling
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float MaxOf(float* s, int n)
     {
         if (n == 0) return 0f;
@@ -48,6 +51,7 @@ public static unsafe class GlobalPooling
         return best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float MaxOf<TS, TV>(float* s, int n) where TS : ISimdFloat<TV> where TV : struct
     {
         int w = TS.Width;
@@ -69,6 +73,7 @@ public static unsafe class GlobalPooling
         return best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SumOf(float* s, int n)
     {
         int i = 0;
@@ -80,6 +85,7 @@ public static unsafe class GlobalPooling
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SumOf<TS, TV>(float* s, int n, ref int i) where TS : ISimdFloat<TV> where TV : struct
     {
         int w = TS.Width;

@@ -21,6 +21,7 @@ internal sealed unsafe class Im2ColPacker : ISgemmBPacker
     /// <summary>Per kernel column kw: the output columns [OwLo, OwHi) whose input column lies inside the image.</summary>
     private readonly int[] _owLo, _owHi;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Im2ColPacker(float* image, SpatialGeometry g, int panelWidth)
     {
         _image = image;
@@ -40,6 +41,7 @@ internal sealed unsafe class Im2ColPacker : ISgemmBPacker
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PackPanel(int k0, int kc, int j0, int nc, Span<float> panel)
     {
         int nr = _nr;
@@ -104,7 +106,7 @@ internal sealed unsafe class Im2ColPacker : ISgemmBPacker
     }
 
     /// <summary>A copy of at most one strip width, inline (a memmove call would cost more than the copy).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void CopyShort(float* src, float* dst, int n)
     {
         int i = 0;
@@ -117,7 +119,7 @@ internal sealed unsafe class Im2ColPacker : ISgemmBPacker
         for (; i < n; i++) dst[i] = src[i];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ZeroShort(float* dst, int n)
     {
         int i = 0;

@@ -47,6 +47,7 @@ internal readonly struct PaddedPlane
     }
 
     /// <summary>Fills <paramref name="dst"/> (Length floats) from the Height×Width plane <paramref name="src"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void Fill(float* src, float* dst, float padValue)
     {
         for (int r = 0; r < Rows; r++)
@@ -76,6 +77,7 @@ internal readonly struct PaddedPlane
     }
 
     /// <summary>dst[j] = src[j·stride] for j &lt; n; never reads past src[(n−1)·stride].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void StridedCopy(float* src, int stride, float* dst, int n)
     {
         if (stride == 1)

@@ -13,6 +13,7 @@ namespace NativeInfer.Kernels.Cpu.Elementwise;
 public static class BinaryKernel
 {
     /// <summary>r[i] = op(a[i], b[i]) for i &lt; a.Length; b and r at least as long as a.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> r, TOp op)
         where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
@@ -73,6 +74,7 @@ public static class BinaryKernel
         where T : unmanaged where TOp : struct, IBinaryOperator<T> => MapScalarCore(b, a, r, new Swapped<T, TOp>(op));
 
     /// <summary>r[i] = op(v[i], s).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MapScalarCore<T, TOp>(ReadOnlySpan<T> v, T s, Span<T> r, TOp op)
         where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {

@@ -16,6 +16,7 @@ public static class UnaryKernel
     /// y[i] = op(x[i]) for i &lt; x.Length. <paramref name="y"/> must be at least as long as x and be either x itself or
     /// not overlap it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(ReadOnlySpan<float> x, Span<float> y, TOp op) where TOp : struct, IUnaryOperator
     {
         Aliasing.Check(x, y);

@@ -12,6 +12,7 @@ namespace NativeInfer.Kernels.Cpu;
 internal static unsafe class Gemv
 {
     /// <summary>y[j·incy] = alpha·Σp x[p·incx]·b[p·ldb + j] + beta·y[j·incy] for j in [j0, j1) (beta = 0: y not read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy(int k, float* x, nint incx, float* b, nint ldb, int j0, int j1, float* y, nint incy, float alpha, float beta)
     {
         int w = Vector<float>.Count;
@@ -72,6 +73,7 @@ internal static unsafe class Gemv
     private static Vector<float> MulAdd(Vector<float> a, Vector<float> b, Vector<float> c) =>
         Fma.IsSupported || AdvSimd.IsSupported ? Vector.FusedMultiplyAdd(a, b, c) : a * b + c;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Put(float* y, int j, nint incy, Vector<float> s, float alpha, float beta)
     {
         if (incy == 1)
@@ -89,6 +91,7 @@ internal static unsafe class Gemv
     }
 
     /// <summary>y[j·incy] = alpha·Σp x[p·incx]·b[j·ldb + p] + beta·y[j·incy] for j in [j0, j1) (beta = 0: y not read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot(int k, float* x, nint incx, float* b, nint ldb, int j0, int j1, float* y, nint incy, float alpha, float beta)
     {
         if (incx != 1)
@@ -155,6 +158,7 @@ internal static unsafe class Gemv
     }
 
     /// <summary>acc[q] += Σp x[p·incx]·b[p·nr + q] for q &lt; nr: one packed B strip against a row vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Strip(int kc, float* x, nint incx, float* b, int nr, float* acc)
     {
         int w = Vector<float>.Count;

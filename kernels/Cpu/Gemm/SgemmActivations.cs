@@ -28,6 +28,7 @@ internal static unsafe class SgemmActivations
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TAct>(float* x, int n, float rowBias, float* colBias, float* residual, float a, float b)
         where TAct : struct, IActivation
     {

@@ -59,6 +59,7 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
 
     private int _tm, _tn, _rowUnits, _colUnits;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute()
     {
         if (M == 0 || N == 0) return;
@@ -90,6 +91,7 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
         else KernelParallelism.For(0, tasks, RunTask);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Plan()
     {
         int mr = TK.MR, nr = TK.NR;
@@ -126,6 +128,7 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
     /// A block already in cache, so panels are narrower (NCSmall: KC×NCSmall ≈ 512 KB) and stay in L2 from packing to
     /// use; a single plain A block is then packed once per K block (pc → jc).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Region(int i0, int i1, int j0, int j1)
     {
         int nrK = TK.NR;
@@ -182,6 +185,7 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
     }
 
     /// <summary>The mc×nc block at (ic, jc) for one K block: B strips outer (each stays in L1), A strips inner.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Macro(float* ap, float* bp, int kc, int ic, int mc, int jc, int nc, float beta, bool last)
     {
         int mrK = TK.MR, nrK = TK.NR;
@@ -277,6 +281,7 @@ internal sealed unsafe class SgemmCall<TK> where TK : struct, ISgemmMicroKernel
     }
 
     /// <summary>y[j0:j1] for M = 1 over the pre-packed B: per strip, NR accumulators over all K blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void GemvPacked(int j0, int j1)
     {
         int nrK = TK.NR;

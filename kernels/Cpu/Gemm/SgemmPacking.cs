@@ -9,6 +9,7 @@ internal static unsafe class SgemmPacking<TK> where TK : struct, ISgemmMicroKern
     /// op(A)[i0:i0+mc, p0:p0+kc] into ceil(mc/MR) strips of kc×MR (element (i, p) at strip i/MR, p·MR + i%MR),
     /// rows past mc zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, nint lda, int i0, int mc, int p0, int kc, float* dst)
     {
         int mrK = TK.MR;
@@ -59,6 +60,7 @@ internal static unsafe class SgemmPacking<TK> where TK : struct, ISgemmMicroKern
     /// <summary>
     /// op(B)[p0:p0+kc, j0:j0+nc] in the <see cref="ISgemmBPacker"/> panel layout: strips of kc×NR, columns past nc zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, nint ldb, int p0, int kc, int j0, int nc, float* dst)
     {
         int nrK = TK.NR;
@@ -94,6 +96,7 @@ internal static unsafe class SgemmPacking<TK> where TK : struct, ISgemmMicroKern
     }
 
     /// <summary>Packs all of op(A) (m×k) in the <see cref="SgemmPackedA"/> layout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackAllA(bool transA, float* a, nint lda, int m, int k, int paddedRows, float* dst)
     {
         int kBlocks = SgemmCall<TK>.KBlocks(k);
@@ -105,6 +108,7 @@ internal static unsafe class SgemmPacking<TK> where TK : struct, ISgemmMicroKern
     }
 
     /// <summary>Packs all of op(B) (k×n) in the <see cref="SgemmPackedB"/> layout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackAllB(bool transB, float* b, nint ldb, int k, int n, int paddedColumns, float* dst)
     {
         int kBlocks = SgemmCall<TK>.KBlocks(k);

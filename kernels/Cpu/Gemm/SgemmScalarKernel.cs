@@ -14,6 +14,7 @@ internal unsafe struct SgemmScalarKernel : ISgemmMicroKernel
 
     public static int NR => 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         float* t = stackalloc float[16];
