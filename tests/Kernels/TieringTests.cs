@@ -40,6 +40,12 @@ namespace NativeInfer.Tests.Kernels;
 /// into optimized callers (checked with DOTNET_JitDisasm on .NET 10).
 /// </para>
 /// <para>
+/// The lint sees loops only. A loop-free method that a kernel calls per tile or per row without inlining (a
+/// dispatch switch, a NoInlining slow path) also starts at tier 0 and only tiers up after 30 calls and the
+/// background delay; give it the attribute too when a JIT summary (DOTNET_JitStdOutFile + DOTNET_JitDisasmSummary=1)
+/// shows it compiled at Tier0 and rejitted during the timed runs.
+/// </para>
+/// <para>
 /// The cost: such methods skip tiering, so they get no dynamic PGO and see static readonly fields as loads rather
 /// than constants; kernels dispatch on <c>IsSupported</c>/<c>IsHardwareAccelerated</c> intrinsics, which the JIT
 /// folds at any optimized tier.
