@@ -42,6 +42,7 @@ public static unsafe class Convolution
         ConvRoute route = ConvRoute.Auto) =>
         Run(x, batch, channels, w, null, outputChannels, group, g, bias, residual, y, activation, route);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Run(ReadOnlySpan<float> x, int batch, int c, ReadOnlySpan<float> w, ConvWeights? packed, int m, int group,
         SpatialGeometry g, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, SgemmActivation activation,
         ConvRoute route)
@@ -99,6 +100,7 @@ public static unsafe class Convolution
         public SpatialGeometry G = null!;
         public SgemmActivation Activation;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Task(int t)
         {
             int b = t / Group, gi = t % Group, cg = C / Group, mg = M / Group, inSize = G.InputSize, outSize = G.OutputSize;

@@ -43,6 +43,7 @@ internal static unsafe class WindowConvolution
     /// Y [N, M, OH, OW] = act(conv(X, W) + bias + residual) for every image and group, with W per group pre-packed
     /// (<paramref name="packed"/>) or plain (<paramref name="w"/>, [M, C/group, KH, KW]).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* x, int batch, int c, float* w, ConvWeights? packed, int m, int group, SpatialGeometry g,
         float* bias, float* residual, float* y, SgemmActivation activation)
     {
@@ -83,6 +84,7 @@ internal static unsafe class WindowConvolution
     /// the in-place-rows AVX-512 kernel: B row k is input channel k itself, so nothing is packed or copied except the
     /// last size mod 32 columns. False (nothing done) when the weights are not packed for AVX-512.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryPointwise(float* image, int channels, int size, SgemmPackedA? packed, float* bias, float* residual,
         float* y, SgemmActivation activation)
     {
@@ -142,6 +144,7 @@ internal static unsafe class WindowConvolution
             Bands = (oh + BandRows - 1) / BandRows;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke(int band)
         {
             var l = Layout;
@@ -237,6 +240,7 @@ internal static unsafe class WindowConvolution
             else Invoke(0);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int chunk)
         {
             const int mrK = 12, nrK = 32;
@@ -251,6 +255,7 @@ internal static unsafe class WindowConvolution
                 Block(s0, s1, jb, Math.Min(j1, jb + block), m, k);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private readonly void Block(int s0, int s1, int j0, int j1, int m, int k)
         {
             const int mrK = 12, nrK = 32;
@@ -302,6 +307,7 @@ internal static unsafe class WindowConvolution
         public int Rows, Cols, GridWidth, OutWidth, OutSize;
         public SgemmActivation Activation;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int ch)
         {
             float* src = Scratch + (long)ch * Cols;
@@ -319,6 +325,7 @@ internal static unsafe class WindowConvolution
     /// <summary>B panels of one band: row k of a strip is NR contiguous floats at the band's source + offset[k].</summary>
     private sealed class WindowPacker(float* source, int* offsets, int nr) : ISgemmBPacker
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void PackPanel(int k0, int kc, int j0, int nc, Span<float> panel)
         {
             int strips = (nc + nr - 1) / nr;
@@ -376,6 +383,7 @@ internal readonly unsafe struct WindowLayout
     /// <summary>Bit ph (pw) set when a tap reads row (column) phase ph (pw).</summary>
     private readonly ulong _rowPhases, _colPhases;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WindowLayout(SpatialGeometry g)
     {
         int[] k = g.Kernel3, s = g.Stride3, d = g.Dilation3, p = g.Pad3, o = g.Out3, i = g.In3;
@@ -412,6 +420,7 @@ internal readonly unsafe struct WindowLayout
         System.Numerics.BitOperations.PopCount(mask & ((1UL << phase) - 1));
 
     /// <summary>offsets[k] for GEMM row k = (c, kh, kw) of one group with <paramref name="channels"/> channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void TapOffsets(int channels, int* offsets)
     {
         int k = 0;
@@ -430,6 +439,7 @@ internal readonly unsafe struct WindowLayout
     }
 
     /// <summary>Writes the layout of a [channels, H, W] image into <paramref name="dst"/> (ChannelStride·channels + Slack floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(float* image, int channels, float* dst)
     {
         var fill = new FillJob { Layout = this, Image = image, Dst = dst };
@@ -447,6 +457,7 @@ internal readonly unsafe struct WindowLayout
         public readonly void Invoke(int c) => Layout.FillChannel(Image + (long)c * Layout._height * Layout._width, Dst + c * Layout.ChannelStride);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillChannel(float* src, float* dst)
     {
         for (int ph = 0; ph < _sh; ph++)
