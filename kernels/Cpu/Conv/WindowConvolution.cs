@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NativeInfer.Kernels.Threading;
 
 namespace NativeInfer.Kernels.Cpu.Conv;
@@ -30,6 +31,8 @@ internal static unsafe class WindowConvolution
     private const int BandColumns = 1024;
     /// <summary>Most floats of one band's output scratch (1 MB).</summary>
     private const int BandFloats = 1 << 18;
+    /// <summary>Floats in a 1 MB L2.</summary>
+    private const long L2Floats = 1 << 18;
 
     /// <summary>True when the geometry is 1-D or 2-D and its output grid wastes little.</summary>
     public static bool Applies(SpatialGeometry g)
@@ -96,7 +99,7 @@ internal static unsafe class WindowConvolution
         var gemm = new RowsGemm
         {
             A = packed, Source = image, Offsets = offsets, Cols = main, C = y, Ldc = size, Bias = bias,
-            Residual = residual, ResidualStride = size, Activation = activation,
+            Residual = residual, ResidualStride = size, Activation = activation, Prefetch = (long)channels * size > L2Floats,
         };
         gemm.Run();
         if (tail == 0) return true;
@@ -176,6 +179,7 @@ internal static unsafe class WindowConvolution
                 {
                     A = Packed, Source = source, Offsets = Offsets, Cols = cols, C = target, Ldc = ldc, Bias = Bias,
                     Residual = residual, ResidualStride = outSize, Activation = activation,
+                    Prefetch = l.ChannelStride * (Kdim / l.TapsPerChannel) > L2Floats,
                 };
                 gemm.Run();
             }
@@ -221,6 +225,9 @@ internal static unsafe class WindowConvolution
         public int Cols;
         public nint Ldc, ResidualStride;
         public SgemmActivation Activation;
+        /// <summary>Prefetch each next strip's rows: worth it when the source is larger than L2 (measured: vgg 3×3 128→128
+        /// at 112², 1 thread, 153 → 173 GFLOP/s; small sources already in L2 only pay for the instructions).</summary>
+        public bool Prefetch;
         private int _strips, _rowChunks, _colChunks, _colUnits;
 
         public void Run()
@@ -279,6 +286,17 @@ internal static unsafe class WindowConvolution
                 for (int j = j0; j < j1; j += nrK)
                 {
                     int nr = Math.Min(nrK, j1 - j);
+                    if (Prefetch && Sse.IsSupported && j + nrK < j1)
+                    {
+                        // The next strip's rows are scattered over many planes (too many streams for the hardware
+                        // prefetcher): ask for them now, while this strip runs against every A strip.
+                        float* next = Source + j + nrK;
+                        for (int p = 0; p < kc; p++)
+                        {
+                            Sse.Prefetch0(next + offsets[p]);
+                            Sse.Prefetch0(next + offsets[p] + 16);
+                        }
+                    }
                     for (int s = s0; s < s1; s++)
                     {
                         int row = s * mrK, mr = Math.Min(mrK, m - row);
@@ -410,6 +428,8 @@ internal readonly unsafe struct WindowLayout
     /// <summary>Columns of one phase plane and of the output grid (Wq).</summary>
     public int GridWidth { get; }
     public int RowPhaseCount { get; }
+    /// <summary>GEMM rows per input channel (kernel taps).</summary>
+    public int TapsPerChannel => _kh * _kw;
     public int ColPhaseCount { get; }
     public long PlaneLength { get; }
     public long ChannelStride { get; }
