@@ -283,6 +283,20 @@ internal static unsafe class WindowConvolution
                 int* offsets = Offsets + pc;
                 float beta = kb == 0 ? 0f : 1f;
                 bool last = kb == kBlocks - 1;
+                if (j1 - j0 <= 2 * nrK)
+                {
+                    // Few columns (small images): A dominates the traffic, so each A strip is read once, from memory,
+                    // and used for every column strip while in L1; the next one is prefetched meanwhile.
+                    for (int s = s0; s < s1; s++)
+                    {
+                        float* at = aBlock + (nint)s * kc * mrK;
+                        if (Sse.IsSupported && s + 1 < s1)
+                            for (int q = 0; q < kc * mrK; q += 16) Sse.Prefetch0(at + kc * mrK + q);
+                        for (int j = j0; j < j1; j += nrK)
+                            Tile(s, j, Math.Min(nrK, j1 - j), kc, at, offsets, beta, last, registerActivation, &tile, m);
+                    }
+                    continue;
+                }
                 for (int j = j0; j < j1; j += nrK)
                 {
                     int nr = Math.Min(nrK, j1 - j);
@@ -298,23 +312,28 @@ internal static unsafe class WindowConvolution
                         }
                     }
                     for (int s = s0; s < s1; s++)
-                    {
-                        int row = s * mrK, mr = Math.Min(mrK, m - row);
-                        float* c = C + row * Ldc + j;
-                        float* at = aBlock + (nint)s * kc * mrK;
-                        if (!last)
-                        {
-                            SgemmAvx512Kernel.RunRows(kc, at, Source + j, offsets, c, Ldc, mr, nr, beta, null);
-                            continue;
-                        }
-                        tile.RowBias = Bias == null ? null : Bias + row;
-                        tile.Residual = Residual == null ? null : Residual + row * ResidualStride + j;
-                        SgemmAvx512Kernel.RunRows(kc, at, Source + j, offsets, c, Ldc, mr, nr, beta, &tile);
-                        if (!registerActivation)
-                            for (int r = 0; r < mr; r++) SgemmActivations.ApplyRow(c + r * Ldc, nr, 0f, null, null, Activation);
-                    }
+                        Tile(s, j, nr, kc, aBlock + (nint)s * kc * mrK, offsets, beta, last, registerActivation, &tile, m);
                 }
             }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private readonly void Tile(int s, int j, int nr, int kc, float* at, int* offsets, float beta, bool last, bool registerActivation,
+            SgemmTileEpilogue* tile, int m)
+        {
+            const int mrK = 12;
+            int row = s * mrK, mr = Math.Min(mrK, m - row);
+            float* c = C + row * Ldc + j;
+            if (!last)
+            {
+                SgemmAvx512Kernel.RunRows(kc, at, Source + j, offsets, c, Ldc, mr, nr, beta, null);
+                return;
+            }
+            tile->RowBias = Bias == null ? null : Bias + row;
+            tile->Residual = Residual == null ? null : Residual + row * ResidualStride + j;
+            SgemmAvx512Kernel.RunRows(kc, at, Source + j, offsets, c, Ldc, mr, nr, beta, tile);
+            if (!registerActivation)
+                for (int r = 0; r < mr; r++) SgemmActivations.ApplyRow(c + r * Ldc, nr, 0f, null, null, Activation);
         }
     }
 
