@@ -1,0 +1,233 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NativeInfer.Kernels.Threading;
+
+namespace NativeInfer.Kernels.Cpu.Elementwise;
+
+/// <summary>
+/// Runs a <see cref="FusedProgram"/> over n output elements, one block at a time: each instruction sweeps the block
+/// through the SIMD loops the unfused ops use (<see cref="UnaryKernel"/>, <see cref="BinaryKernel"/>) from and into a
+/// register file of blocks on the stack, so intermediates never reach memory; the last instruction writes the output.
+/// <para>
+/// The output is cut into rows that no input's broadcast pattern changes within (a per-channel input's rows are H·W
+/// long), and rows into blocks of <see cref="FusedProgram.BlockSize"/>; in a block an input is either a contiguous
+/// stream or one scalar (a per-channel value resolved once per block). Large outputs are split across
+/// <see cref="KernelParallelism"/> in chunks as the other elementwise loops are.
+/// </para>
+/// </summary>
+public static unsafe class FusedEvaluator
+{
+    /// <summary>
+    /// output[i] = program(inputs at i) for i &lt; n. Every input must hold at least Span elements and Inner·Span must
+    /// divide n; <paramref name="output"/> (n elements) must not overlap an input.
+    /// </summary>
+    public static void Run(FusedProgram program, ReadOnlySpan<FusedOperand> inputs, float* output, int n)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (inputs.Length != program.InputCount)
+            throw new ArgumentException($"The program reads {program.InputCount} inputs, got {inputs.Length}.", nameof(inputs));
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n));
+        if (n == 0) return;
+        long row = n;
+        foreach (var x in inputs)
+        {
+            long period = (long)x.Inner * x.Span;
+            if (n % period != 0)
+                throw new ArgumentException($"An input with Inner {x.Inner} and Span {x.Span} does not tile {n} elements.", nameof(inputs));
+            if (x.Span == 1) continue;
+            row = Math.Min(row, x.Inner == 1 ? x.Span : x.Inner);
+        }
+        fixed (FusedOperand* ops = inputs)
+        {
+            var body = new Body(program, ops, output, n, (int)row, ElementwiseParallel.ChunkCount((long)n * program.Length));
+            if (body.Chunks == 1) body.Invoke(0);
+            else KernelParallelism.For(0, body.Chunks, ref body);
+        }
+    }
+
+    private readonly struct Body(FusedProgram program, FusedOperand* inputs, float* output, int n, int row, int chunks) : IParallelBody
+    {
+        public int Chunks => chunks;
+
+        public void Invoke(int c)
+        {
+            var (start, length) = ElementwiseParallel.ChunkRange(c, chunks, n);
+            Evaluate(program, inputs, output, start, start + length, row);
+        }
+    }
+
+    /// <summary>An operand within one block: a stream (P not null) or a scalar V.</summary>
+    private readonly struct Operand(float* p, float v)
+    {
+        public readonly float* P = p;
+        public readonly float V = v;
+        public bool IsScalar => P == null;
+    }
+
+    private static void Evaluate(FusedProgram program, FusedOperand* inputs, float* output, int start, int end, int row)
+    {
+        int block = program.BlockSize, count = program.InputCount;
+        float* file = stackalloc float[program.Registers * block];
+        Operand* resolved = stackalloc Operand[Math.Max(1, count)];
+        var code = program.Code;
+        int pos = start;
+        while (pos < end)
+        {
+            int rowEnd = (int)Math.Min((long)(pos / row + 1) * row, end);
+            int len = Math.Min(block, rowEnd - pos);
+            for (int k = 0; k < count; k++)
+            {
+                var x = inputs[k];
+                resolved[k] = x.Span == 1 ? new Operand(null, x.Data[0])
+                    : x.Inner == 1 ? new Operand(x.Data + pos % x.Span, 0)
+                    : new Operand(null, x.Data[pos / x.Inner % x.Span]);
+            }
+            for (int i = 0; i < code.Length; i++)
+            {
+                ref readonly var ins = ref code[i];
+                float* dst = ins.Dst < 0 ? output + pos : file + ins.Dst * block;
+                Execute(in ins, Get(ins.A, resolved, file, block), Get(ins.B, resolved, file, block), Get(ins.C, resolved, file, block), dst, len);
+            }
+            pos += len;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Operand Get(Source s, Operand* inputs, float* file, int block) => s.Kind switch
+    {
+        SourceKind.Register => new Operand(file + s.Index * block, 0),
+        SourceKind.Input => inputs[s.Index],
+        _ => new Operand(null, s.Value),
+    };
+
+    private static void Execute(in Instruction ins, Operand a, Operand b, Operand c, float* dst, int len)
+    {
+        switch (ins.Op)
+        {
+            case FusedOpCode.Add: Binary(a, b, dst, len, default(AddOperator<float>)); break;
+            case FusedOpCode.Sub: Binary(a, b, dst, len, default(SubtractOperator<float>)); break;
+            case FusedOpCode.Mul: Binary(a, b, dst, len, default(MultiplyOperator<float>)); break;
+            case FusedOpCode.Div: Binary(a, b, dst, len, default(DivideOperator<float>)); break;
+            case FusedOpCode.Max: Binary(a, b, dst, len, default(MaxOperator<float>)); break;
+            case FusedOpCode.Min: Binary(a, b, dst, len, default(MinOperator<float>)); break;
+            case FusedOpCode.PRelu: Binary(a, b, dst, len, default(PReluOperator<float>)); break;
+            case FusedOpCode.Affine: Affine(a, b, c, dst, len); break;
+            case FusedOpCode.Relu: Unary(a, dst, len, default(ReluOperator)); break;
+            case FusedOpCode.LeakyRelu: Unary(a, dst, len, new LeakyReluOperator(ins.P0)); break;
+            case FusedOpCode.Elu: Unary(a, dst, len, new FusedEluOperator(ins.P0)); break;
+            case FusedOpCode.Selu: Unary(a, dst, len, new FusedSeluOperator(ins.P0, ins.P1)); break;
+            case FusedOpCode.Sigmoid: Unary(a, dst, len, default(VectorMath.SigmoidOperator)); break;
+            case FusedOpCode.HardSigmoid: Unary(a, dst, len, new HardSigmoidOperator(ins.P0, ins.P1)); break;
+            case FusedOpCode.HardSwish: Unary(a, dst, len, default(HardSwishOperator)); break;
+            case FusedOpCode.Tanh: Unary(a, dst, len, default(VectorMath.TanhOperator)); break;
+            case FusedOpCode.Exp: Unary(a, dst, len, default(VectorMath.ExpOperator)); break;
+            case FusedOpCode.Log: Unary(a, dst, len, default(VectorMath.LogOperator)); break;
+            case FusedOpCode.Abs: Unary(a, dst, len, default(FusedAbsOperator)); break;
+            case FusedOpCode.Neg: Unary(a, dst, len, default(FusedNegOperator)); break;
+            case FusedOpCode.Sqrt: Unary(a, dst, len, default(SqrtOperator)); break;
+            case FusedOpCode.Reciprocal: Unary(a, dst, len, default(FusedReciprocalOperator)); break;
+            case FusedOpCode.Floor: Unary(a, dst, len, default(FusedFloorOperator)); break;
+            case FusedOpCode.Ceil: Unary(a, dst, len, default(FusedCeilOperator)); break;
+            case FusedOpCode.Erf: Unary(a, dst, len, default(VectorMath.ErfOperator)); break;
+            case FusedOpCode.Softplus: Unary(a, dst, len, default(VectorMath.SoftplusOperator)); break;
+            case FusedOpCode.Clip: Unary(a, dst, len, new ClipOperator(ins.P0, ins.P1)); break;
+            case FusedOpCode.Gelu: Unary(a, dst, len, default(VectorMath.GeluOperator)); break;
+            case FusedOpCode.GeluTanh: Unary(a, dst, len, default(VectorMath.GeluTanhOperator)); break;
+            case FusedOpCode.Mish: Unary(a, dst, len, default(MishOperator)); break;
+            case FusedOpCode.Pow:
+                if (ins.P0 == 2f) Unary(a, dst, len, default(FusedSquareOperator));
+                else if (ins.P0 == 3f) Unary(a, dst, len, default(FusedCubeOperator));
+                else if (ins.P0 == 0.5f) Unary(a, dst, len, default(FusedSqrtPowOperator));
+                else Unary(a, dst, len, default(FusedReciprocalOperator));
+                break;
+            default: throw new InvalidOperationException($"Fused opcode {ins.Op} has no kernel.");
+        }
+    }
+
+    private static void Unary<TOp>(Operand a, float* dst, int len, TOp op) where TOp : struct, IUnaryOperator
+    {
+        if (a.IsScalar) new Span<float>(dst, len).Fill(op.Invoke(Vector128.Create(a.V)).ToScalar());
+        else UnaryKernel.Map(new ReadOnlySpan<float>(a.P, len), new Span<float>(dst, len), op);
+    }
+
+    private static void Binary<TOp>(Operand a, Operand b, float* dst, int len, TOp op) where TOp : struct, IBinaryOperator<float>
+    {
+        var d = new Span<float>(dst, len);
+        if (!a.IsScalar && !b.IsScalar) BinaryKernel.Map(new ReadOnlySpan<float>(a.P, len), new ReadOnlySpan<float>(b.P, len), d, op);
+        else if (!a.IsScalar) BinaryKernel.MapScalarRight(new ReadOnlySpan<float>(a.P, len), b.V, d, op);
+        else if (!b.IsScalar) BinaryKernel.MapScalarLeft(a.V, new ReadOnlySpan<float>(b.P, len), d, op);
+        else d.Fill(op.Invoke(a.V, b.V));
+    }
+
+    private static void Affine(Operand a, Operand b, Operand c, float* dst, int len)
+    {
+        // The per-channel form (a stream, b and c scalars: BatchNormalization) gets its own loop; the rest share one.
+        if (!a.IsScalar && b.IsScalar && c.IsScalar) Affine(new Stream(a.P), new Splat(b.V), new Splat(c.V), dst, len);
+        else if (a.IsScalar && b.IsScalar && c.IsScalar)
+            new Span<float>(dst, len).Fill(Vector128.MultiplyAddEstimate(Vector128.Create(a.V), Vector128.Create(b.V), Vector128.Create(c.V)).ToScalar());
+        else Affine(Source(a), Source(b), Source(c), dst, len);
+    }
+
+    private static Stream Source(Operand o)
+    {
+        if (!o.IsScalar) return new Stream(o.P);
+        return new Stream(null, o.V);
+    }
+
+    private static void Affine<TA, TB, TC>(TA a, TB b, TC c, float* dst, int len)
+        where TA : struct, ISource where TB : struct, ISource where TC : struct, ISource
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && len >= 16)
+        {
+            var last = Vector512.MultiplyAddEstimate(a.Load512(len - 16), b.Load512(len - 16), c.Load512(len - 16));
+            for (; i < len - 16; i += 16)
+                Vector512.MultiplyAddEstimate(a.Load512(i), b.Load512(i), c.Load512(i)).Store(dst + i);
+            last.Store(dst + len - 16);
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated && len >= 8)
+        {
+            var last = Vector256.MultiplyAddEstimate(a.Load256(len - 8), b.Load256(len - 8), c.Load256(len - 8));
+            for (; i < len - 8; i += 8)
+                Vector256.MultiplyAddEstimate(a.Load256(i), b.Load256(i), c.Load256(i)).Store(dst + i);
+            last.Store(dst + len - 8);
+            return;
+        }
+        if (len >= 4)
+        {
+            var last = Vector128.MultiplyAddEstimate(a.Load128(len - 4), b.Load128(len - 4), c.Load128(len - 4));
+            for (; i < len - 4; i += 4)
+                Vector128.MultiplyAddEstimate(a.Load128(i), b.Load128(i), c.Load128(i)).Store(dst + i);
+            last.Store(dst + len - 4);
+            return;
+        }
+        for (; i < len; i++)
+            dst[i] = Vector128.MultiplyAddEstimate(Vector128.CreateScalar(a.Load1(i)), Vector128.CreateScalar(b.Load1(i)), Vector128.CreateScalar(c.Load1(i))).ToScalar();
+    }
+
+    private interface ISource
+    {
+        Vector512<float> Load512(int i);
+        Vector256<float> Load256(int i);
+        Vector128<float> Load128(int i);
+        float Load1(int i);
+    }
+
+    /// <summary>A contiguous operand, or a broadcast scalar when P is null (the general, branching form).</summary>
+    private readonly struct Stream(float* p, float v = 0) : ISource
+    {
+        public Vector512<float> Load512(int i) => p != null ? Vector512.Load(p + i) : Vector512.Create(v);
+        public Vector256<float> Load256(int i) => p != null ? Vector256.Load(p + i) : Vector256.Create(v);
+        public Vector128<float> Load128(int i) => p != null ? Vector128.Load(p + i) : Vector128.Create(v);
+        public float Load1(int i) => p != null ? p[i] : v;
+    }
+
+    private readonly struct Splat(float v) : ISource
+    {
+        public Vector512<float> Load512(int i) => Vector512.Create(v);
+        public Vector256<float> Load256(int i) => Vector256.Create(v);
+        public Vector128<float> Load128(int i) => Vector128.Create(v);
+        public float Load1(int i) => v;
+    }
+}
