@@ -113,7 +113,7 @@ public sealed class ElementwiseFusion : GraphPass
                 if (o.Value is null) continue;
                 if (Shape(o.Value) is not { } s || !Streamable(s, shape)) return null;
             }
-            if (TakenByConvFusion(node)) return null;
+            if (TakenByConvFusion(node) || TakenByAffineFolding(node)) return null;
             return template;
         }
 
@@ -260,6 +260,23 @@ public sealed class ElementwiseFusion : GraphPass
                 code[i] = new LocalInstruction(op, args);
             }
             return new Template(n.Inputs.Select(i => new Operand(i, null)).ToArray(), code, inputs + opcodes.Length - 1);
+        }
+
+        /// <summary>
+        /// True for a Mul or Add by a per-channel constant of a Conv's or BatchNormalization's sole output: the folding
+        /// passes (Basic) merge it into that node's weights, possibly only in the next round.
+        /// </summary>
+        private bool TakenByAffineFolding(Node n)
+        {
+            if (n.OpType is not ("Mul" or "Add") || n.Inputs.Length != 2) return false;
+            for (int i = 0; i < 2; i++)
+            {
+                string v = n.Inputs[i];
+                if (ctx.Constant(n.Inputs[1 - i]) is not { DataType: DataType.Float } c) continue;
+                if (!ctx.HasSingleConsumer(v) || ctx.Producer(v) is not { OpType: "Conv" or "BatchNormalization", Domain: "" or "ai.onnx" }) continue;
+                if (Shape(v) is { Length: >= 2 } s && s[1].IsKnown && AffineMath.PerChannel(c, (int)s[1].Value, s.Length) is not null) return true;
+            }
+            return false;
         }
 
         /// <summary>
