@@ -18,8 +18,9 @@ namespace NativeInfer.Kernels.Cpu.Elementwise;
 public static unsafe class FusedEvaluator
 {
     /// <summary>
-    /// output[i] = program(inputs at i) for i &lt; n. Every input must hold at least Span elements and Inner·Span must
-    /// divide n; <paramref name="output"/> (n elements) must not overlap an input.
+    /// output[i] = program(inputs at i) for i &lt; n. Every input must hold at least Span elements, Inner·Span must
+    /// divide n, and the periods must nest (as they do for operands from <see cref="FusedOperand.TryDescribe"/> against
+    /// one output shape); <paramref name="output"/> (n elements) must not overlap an input.
     /// </summary>
     public static void Run(FusedProgram program, ReadOnlySpan<FusedOperand> inputs, float* output, int n)
     {
@@ -37,6 +38,11 @@ public static unsafe class FusedEvaluator
             if (x.Span == 1) continue;
             row = Math.Min(row, x.Inner == 1 ? x.Span : x.Inner);
         }
+        // Rows must nest: a stream may not wrap and a per-row value may not change inside a row (always so for
+        // operands described from real shapes, whose periods are all suffix products of the output's dims).
+        foreach (var x in inputs)
+            if (x.Span > 1 && (x.Inner == 1 ? x.Span : x.Inner) % row != 0)
+                throw new ArgumentException($"Input periods do not nest: Inner {x.Inner}, Span {x.Span} against rows of {row}.", nameof(inputs));
         fixed (FusedOperand* ops = inputs)
         {
             var body = new Body(program, ops, output, n, (int)row, ElementwiseParallel.ChunkCount((long)n * program.Length));
