@@ -10,11 +10,13 @@ namespace NativeInfer.Kernels.Cpu.Elementwise;
 /// register file of blocks on the stack, so intermediates never reach memory; the last instruction writes the output.
 /// <para>
 /// The output is cut into rows that no input's broadcast pattern changes within (a per-channel input's rows are H·W
-/// long), and rows into blocks of <see cref="FusedProgram.BlockSize"/>; in a block an input is either a contiguous
-/// stream or one scalar (a per-channel value resolved once per block). Large outputs are split across
-/// <see cref="KernelParallelism"/> in chunks as the other elementwise loops are.
+/// long) and evaluated in blocks of up to 1024 elements (fewer when the program needs many registers: the register file
+/// stays within 32 KiB). Long rows are cut into blocks, and a broadcast input is then a contiguous stream or one scalar
+/// per block; rows shorter than 128 are taken several per block, their broadcast inputs expanded into registers first.
+/// Large outputs are split across <see cref="KernelParallelism"/> in chunks as the other elementwise loops are.
 /// </para>
 /// </summary>
+[SkipLocalsInit]
 public static unsafe class FusedEvaluator
 {
     /// <summary>
@@ -58,7 +60,7 @@ public static unsafe class FusedEvaluator
         public void Invoke(int c)
         {
             var (start, length) = ElementwiseParallel.ChunkRange(c, chunks, n);
-            Evaluate(program, inputs, output, start, start + length, row);
+            Evaluate(program, inputs, output, n, start, start + length, row);
         }
     }
 
@@ -70,38 +72,112 @@ public static unsafe class FusedEvaluator
         public bool IsScalar => P == null;
     }
 
-    private static void Evaluate(FusedProgram program, FusedOperand* inputs, float* output, int start, int end, int row)
+    /// <summary>
+    /// Rows shorter than this are evaluated several per block, their broadcast inputs expanded into block registers:
+    /// per-row dispatch would cost more than the expansion (a per-channel input over 7×7 or 14×14 planes).
+    /// </summary>
+    private const int ShortRow = 128;
+
+    /// <summary>Register file bytes per evaluation (stack), well inside L1.</summary>
+    private const int RegisterFileFloats = 8 * 1024;
+
+    // Fully optimized from the first call: a method with stackalloc cannot be patched by on-stack replacement, so at
+    // tier 0 every block would run unoptimized until the background rejit lands.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Evaluate(FusedProgram program, FusedOperand* inputs, float* output, int n, int start, int end, int row)
     {
-        int block = program.BlockSize, count = program.InputCount;
-        float* file = stackalloc float[program.Registers * block];
+        int count = program.InputCount, broadcast = 0;
+        for (int k = 0; k < count; k++)
+            if (inputs[k].Span > 1 && !(inputs[k].Inner == 1 && inputs[k].Span == n)) broadcast++;
+        bool expand = broadcast > 0 && row < ShortRow;
+        int registers = program.Registers + (expand ? broadcast : 0);
+        int block = Math.Clamp(RegisterFileFloats / Math.Max(1, registers) / 16 * 16, 64, 1024);
+        int stride = block + Slack;
+        float* file = stackalloc float[registers * stride];
         Operand* resolved = stackalloc Operand[Math.Max(1, count)];
         var code = program.Code;
         int pos = start;
         while (pos < end)
         {
-            int rowEnd = (int)Math.Min((long)(pos / row + 1) * row, end);
-            int len = Math.Min(block, rowEnd - pos);
+            int len = expand ? Math.Min(block, end - pos) : Math.Min(block, (int)Math.Min((long)(pos / row + 1) * row, end) - pos);
+            int slot = program.Registers;
             for (int k = 0; k < count; k++)
             {
                 var x = inputs[k];
-                resolved[k] = x.Span == 1 ? new Operand(null, x.Data[0])
-                    : x.Inner == 1 ? new Operand(x.Data + pos % x.Span, 0)
-                    : new Operand(null, x.Data[pos / x.Inner % x.Span]);
+                if (x.Span == 1) resolved[k] = new Operand(null, x.Data[0]);
+                else if (x.Inner == 1 && x.Span == n) resolved[k] = new Operand(x.Data + pos, 0);
+                else if (expand)
+                {
+                    float* dst = file + slot++ * stride;
+                    Expand(x, pos, len, dst);
+                    resolved[k] = new Operand(dst, 0);
+                }
+                else resolved[k] = x.Inner == 1 ? new Operand(x.Data + pos % x.Span, 0) : new Operand(null, x.Data[pos / x.Inner % x.Span]);
             }
             for (int i = 0; i < code.Length; i++)
             {
                 ref readonly var ins = ref code[i];
-                float* dst = ins.Dst < 0 ? output + pos : file + ins.Dst * block;
-                Execute(in ins, Get(ins.A, resolved, file, block), Get(ins.B, resolved, file, block), Get(ins.C, resolved, file, block), dst, len);
+                float* dst = ins.Dst < 0 ? output + pos : file + ins.Dst * stride;
+                Execute(in ins, Get(ins.A, resolved, file, stride), Get(ins.B, resolved, file, stride), Get(ins.C, resolved, file, stride), dst, len);
             }
             pos += len;
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Operand Get(Source s, Operand* inputs, float* file, int block) => s.Kind switch
+    /// <summary>
+    /// The values of broadcast input x at [pos, pos + len) into <paramref name="dst"/>, run by run. Runs of one value
+    /// are written with whole vectors that may overrun the run (the next run overwrites the excess; the register has
+    /// <see cref="Slack"/> floats after the block for the last one), so a short run costs a few stores and no call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Expand(FusedOperand x, int pos, int len, float* dst)
     {
-        SourceKind.Register => new Operand(file + s.Index * block, 0),
+        int end = pos + len;
+        if (x.Inner == 1)
+        {
+            // Periodic (a vector along the last axes): copy runs of the period.
+            for (int p = pos; p < end;)
+            {
+                int offset = p % x.Span, run = Math.Min(x.Span - offset, end - p);
+                Buffer.MemoryCopy(x.Data + offset, dst + (p - pos), (long)run * sizeof(float), (long)run * sizeof(float));
+                p += run;
+            }
+            return;
+        }
+        int j = pos / x.Inner % x.Span, left = x.Inner - pos % x.Inner;
+        float* d = dst, stop = dst + len;
+        while (d < stop)
+        {
+            float* runEnd = d + Math.Min(left, (int)(stop - d));
+            float v = x.Data[j];
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var vv = Vector512.Create(v);
+                for (; d < runEnd; d += 16) vv.Store(d);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                var vv = Vector256.Create(v);
+                for (; d < runEnd; d += 8) vv.Store(d);
+            }
+            else
+            {
+                var vv = Vector128.Create(v);
+                for (; d < runEnd; d += 4) vv.Store(d);
+            }
+            d = runEnd;
+            left = x.Inner;
+            if (++j == x.Span) j = 0;
+        }
+    }
+
+    /// <summary>Floats after each register's block that an expansion's last vector may overrun.</summary>
+    private const int Slack = 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Operand Get(Source s, Operand* inputs, float* file, int stride) => s.Kind switch
+    {
+        SourceKind.Register => new Operand(file + s.Index * stride, 0),
         SourceKind.Input => inputs[s.Index],
         _ => new Operand(null, s.Value),
     };
@@ -167,8 +243,10 @@ public static unsafe class FusedEvaluator
 
     private static void Affine(Operand a, Operand b, Operand c, float* dst, int len)
     {
-        // The per-channel form (a stream, b and c scalars: BatchNormalization) gets its own loop; the rest share one.
-        if (!a.IsScalar && b.IsScalar && c.IsScalar) Affine(new Stream(a.P), new Splat(b.V), new Splat(c.V), dst, len);
+        // The per-channel forms (a stream, b and c per-block scalars or expanded streams: BatchNormalization) get loops
+        // of their own; the rest share one that tests each source.
+        if (!a.IsScalar && b.IsScalar && c.IsScalar) Affine(new Pointer(a.P), new Splat(b.V), new Splat(c.V), dst, len);
+        else if (!a.IsScalar && !b.IsScalar && !c.IsScalar) Affine(new Pointer(a.P), new Pointer(b.P), new Pointer(c.P), dst, len);
         else if (a.IsScalar && b.IsScalar && c.IsScalar)
             new Span<float>(dst, len).Fill(Vector128.MultiplyAddEstimate(Vector128.Create(a.V), Vector128.Create(b.V), Vector128.Create(c.V)).ToScalar());
         else Affine(Source(a), Source(b), Source(c), dst, len);
@@ -180,6 +258,7 @@ public static unsafe class FusedEvaluator
         return new Stream(null, o.V);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Affine<TA, TB, TC>(TA a, TB b, TC c, float* dst, int len)
         where TA : struct, ISource where TB : struct, ISource where TC : struct, ISource
     {
@@ -227,6 +306,14 @@ public static unsafe class FusedEvaluator
         public Vector256<float> Load256(int i) => p != null ? Vector256.Load(p + i) : Vector256.Create(v);
         public Vector128<float> Load128(int i) => p != null ? Vector128.Load(p + i) : Vector128.Create(v);
         public float Load1(int i) => p != null ? p[i] : v;
+    }
+
+    private readonly struct Pointer(float* p) : ISource
+    {
+        public Vector512<float> Load512(int i) => Vector512.Load(p + i);
+        public Vector256<float> Load256(int i) => Vector256.Load(p + i);
+        public Vector128<float> Load128(int i) => Vector128.Load(p + i);
+        public float Load1(int i) => p[i];
     }
 
     private readonly struct Splat(float v) : ISource

@@ -21,9 +21,6 @@ public sealed class FusedProgram
     /// <summary>Most instructions in one program.</summary>
     public const int MaxInstructions = 128;
 
-    /// <summary>Bytes of register file per block evaluation (stack), well inside L1.</summary>
-    private const int RegisterFileBytes = 32 * 1024;
-
     private readonly FusedOpCode[] _opcodes;
     private readonly int[] _operands;
     private readonly float[] _immediates;
@@ -36,8 +33,6 @@ public sealed class FusedProgram
         _immediates = immediates;
         Code = code;
         Registers = registers;
-        int block = RegisterFileBytes / sizeof(float) / Math.Max(1, registers);
-        BlockSize = Math.Clamp(block / 16 * 16, 64, 1024);
     }
 
     /// <summary>How many inputs the program reads (value numbers 0..InputCount-1).</summary>
@@ -48,9 +43,6 @@ public sealed class FusedProgram
 
     /// <summary>Block registers the evaluator needs (the last instruction writes the output directly).</summary>
     public int Registers { get; }
-
-    /// <summary>Elements per block: every register holds one block.</summary>
-    public int BlockSize { get; }
 
     internal Instruction[] Code { get; }
 
