@@ -127,6 +127,23 @@ public unsafe class FusedEvaluatorTests
         for (int i = 0; i < n; i++) Assert.Equal(VectorMath.Tanh(x[i]) + 1f, y[i]);
     }
 
+    [Theory]
+    [InlineData(300, 5)]   // rows of 300: one block per row piece, per-row values walked incrementally
+    [InlineData(49, 8)]    // rows of 49: several rows per block, per-row values expanded
+    public void ChunksStartingInsideRowsAgree(int inner, int span)
+    {
+        // Threads split the output at multiples of 16 elements, inside rows: each chunk must find its place.
+        int n = inner * span * (4 * ElementwiseParallel.MinChunkElements / (inner * span) + 1);
+        var x = Random(n, 5);
+        var c = Random(span, 6);
+        var v = Random(inner, 7);   // varies along the row: a periodic input of period inner
+        var p = Program(3, [(long)FusedOpCode.Affine, (long)FusedOpCode.Relu], [0, 1, 2, 3, 0, 0]);
+        using var _ = KernelParallelism.Push(2);
+        var y = Evaluate(p, [(x, 1, n), (c, inner, span), (v, 1, inner)], n);
+        for (int i = 0; i < n; i++)
+            Assert.Equal(Math.Max(0f, MathF.FusedMultiplyAdd(x[i], c[i / inner % span], v[i % inner])), y[i], 1e-6f);
+    }
+
     [Fact]
     public void ScalarOnlyOperandsFillTheBlock()
     {

@@ -95,11 +95,22 @@ public static unsafe class FusedEvaluator
         int stride = block + Slack;
         float* file = stackalloc float[registers * stride];
         Operand* resolved = stackalloc Operand[Math.Max(1, count)];
+        // Per-row mode walks each broadcast input's position incrementally (index into Data, elements left before it
+        // changes), so a block costs no division.
+        int* index = stackalloc int[Math.Max(1, count)];
+        int* left = stackalloc int[Math.Max(1, count)];
+        for (int k = 0; k < count; k++)
+        {
+            var x = inputs[k];
+            index[k] = x.Inner == 1 ? start % x.Span : start / x.Inner % x.Span;
+            left[k] = x.Inner == 1 ? x.Span - index[k] : x.Inner - start % x.Inner;
+        }
         var code = program.Code;
-        int pos = start;
+        int pos = start, rowLeft = row - start % row;
         while (pos < end)
         {
-            int len = expand ? Math.Min(block, end - pos) : Math.Min(block, (int)Math.Min((long)(pos / row + 1) * row, end) - pos);
+            int len = Math.Min(block, end - pos);
+            if (!expand) len = Math.Min(len, rowLeft);
             int slot = program.Registers;
             for (int k = 0; k < count; k++)
             {
@@ -112,8 +123,23 @@ public static unsafe class FusedEvaluator
                     Expand(x, pos, len, dst);
                     resolved[k] = new Operand(dst, 0);
                 }
-                else resolved[k] = x.Inner == 1 ? new Operand(x.Data + pos % x.Span, 0) : new Operand(null, x.Data[pos / x.Inner % x.Span]);
+                else
+                {
+                    resolved[k] = x.Inner == 1 ? new Operand(x.Data + index[k], 0) : new Operand(null, x.Data[index[k]]);
+                    // A block never crosses a change of x (rows nest), so it ends at one at the latest.
+                    if ((left[k] -= len) == 0)
+                    {
+                        if (x.Inner == 1) (index[k], left[k]) = (0, x.Span);
+                        else
+                        {
+                            left[k] = x.Inner;
+                            if (++index[k] == x.Span) index[k] = 0;
+                        }
+                    }
+                    else if (x.Inner == 1) index[k] += len;
+                }
             }
+            if ((rowLeft -= len) <= 0) rowLeft = row;
             for (int i = 0; i < code.Length; i++)
             {
                 ref readonly var ins = ref code[i];
