@@ -329,6 +329,24 @@ public class ElementwiseFusionTests
     }
 
     [Fact]
+    public void BroadcastAddAfterConvFuses()
+    {
+        // Conv → Add of a [1,C,1,1] graph input → Relu: no residual for ConvActivationFusion (it broadcasts) and no
+        // constant for ConvAffineFolding, so the Add and Relu fuse here.
+        var model = new TestModel(17)
+            .Input("x", DataType.Float, 1, 2, 5, 5)
+            .Input("r", DataType.Float, 1, 3, 1, 1)
+            .Initializer("w", Rand(3 * 2 * 9, 1, -0.5f, 0.5f), 3, 2, 3, 3)
+            .Node("Conv", ["x", "w"], ["c"], "", Attr.Ints("pads", 1, 1, 1, 1))
+            .Node("Add", ["c", "r"], ["s"])
+            .Node("Relu", ["s"], ["y"])
+            .Output("y", DataType.Float, 1, 3, 5, 5);
+        var s = CheckEquivalent(model, new() { ["x"] = Tensor([1, 2, 5, 5], 7), ["r"] = Tensor([1, 3, 1, 1], 8) });
+        Assert.Equal(1, Count(s, "Conv"));
+        Assert.Equal("relu(x0+b1[ch])", Expression(s));
+    }
+
+    [Fact]
     public void BatchNormScaleIsLeftToBatchNormFolding()
     {
         // BN → Mul(per-channel) → Relu: BatchNormAffineFolding folds the Mul first; then BN + Relu fuse.

@@ -293,7 +293,14 @@ public sealed class ElementwiseFusion : GraphPass
                 bool conv = p.OpType == "Conv" && p.Domain is "" or "ai.onnx" && p.Inputs.Length > 1 && ctx.IsConstant(p.Inputs[1]);
                 bool fusedConv = p.OpType == FusedConv.OpType && p.Domain == FusedConv.Domain && p.Attributes.String("activation", "") == "";
                 bool hasResidual = fusedConv && p.Inputs.Length > 3 && p.Inputs[3].Length > 0;
-                if (conv || fusedConv && (activation || !hasResidual)) return true;
+                if (!activation)
+                {
+                    // ConvActivationFusion takes an Add only with a same-shape, non-constant other operand.
+                    if (hasResidual || n.Inputs.Length != 2 || n.Inputs[0] == n.Inputs[1]) continue;
+                    string other = n.Inputs[0] == v ? n.Inputs[1] : n.Inputs[0];
+                    if (ctx.IsConstant(other) || !SameShape(Shape(other), Shape(v))) continue;
+                }
+                if (conv || fusedConv) return true;
             }
             return false;
         }
