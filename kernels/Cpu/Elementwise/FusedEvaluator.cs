@@ -47,7 +47,10 @@ public static unsafe class FusedEvaluator
                 throw new ArgumentException($"Input periods do not nest: Inner {x.Inner}, Span {x.Span} against rows of {row}.", nameof(inputs));
         fixed (FusedOperand* ops = inputs)
         {
-            var body = new Body(program, ops, output, n, (int)row, ElementwiseParallel.ChunkCount((long)n * program.Length));
+            // Work counted in elements per two instructions: a two-instruction program (BatchNormalization + Relu) is
+            // split as one unfused elementwise op would be, longer programs earlier.
+            long work = (long)n * ((program.Length + 1) / 2);
+            var body = new Body(program, ops, output, n, (int)row, ElementwiseParallel.ChunkCount(work));
             if (body.Chunks == 1) body.Invoke(0);
             else KernelParallelism.For(0, body.Chunks, ref body);
         }
