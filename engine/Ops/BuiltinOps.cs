@@ -15,6 +15,7 @@ internal static class BuiltinOps
         ControlFlow.ControlFlowOps.Register(r);
         Image.ImageOps.Register(r);
         Fused.FusedConv.Register(r);
+        Fused.FusedElementwise.Register(r);
         return r;
     }
 }

@@ -38,6 +38,7 @@ public static class GraphOptimizer
         new ConvAffineFolding(),
         new BatchNormAffineFolding(),
         new ConvActivationFusion(),
+        new ElementwiseFusion(),
         new DeadNodeElimination(),
     ];
 

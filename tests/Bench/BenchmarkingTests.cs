@@ -115,6 +115,8 @@ public class BenchmarkingTests
         long? rss = ProcessMemory.CurrentRssBytes, peak = ProcessMemory.PeakRssBytes;
         Assert.NotNull(rss);
         Assert.NotNull(peak);
-        Assert.True(rss > 1 << 20 && peak >= rss, $"rss {rss}, peak {peak}");
+        // Linux keeps RSS counters per thread and folds them into the process's VmRSS/VmHWM lazily, so VmRSS can run a
+        // few pages (seen: failed once under parallel tests) ahead of VmHWM: allow 8 MiB of slack, not exact ordering.
+        Assert.True(rss > 1 << 20 && peak + (8L << 20) >= rss, $"rss {rss}, peak {peak}");
     }
 }

@@ -31,6 +31,7 @@ public sealed class ConvWeights
     public int[] Kernel { get; }
 
     internal SgemmPackedA? PackedGroup(int g) => _packed?[g];
+    /// <summary>The plain weights, kept only when nothing is packed (depthwise); empty otherwise.</summary>
     internal ReadOnlySpan<float> Plain => _plain;
 
     /// <summary>True when <see cref="Convolution"/> runs these weights on the direct depthwise kernel.</summary>
@@ -55,6 +56,8 @@ public sealed class ConvWeights
             for (int g = 0; g < group; g++)
                 packed[g] = Sgemm.PackA(false, mg, depth, w.Slice(g * mg * depth, mg * depth), Math.Max(depth, 1));
         }
-        return new ConvWeights(packed, w[..(int)count].ToArray(), outputChannels, group, channelsPerGroup, (int[])kernel.Clone());
+        // Packed weights are all a packed conv reads: keeping a plain copy as well would hold every conv weight twice.
+        float[] plain = packed is null ? w[..(int)count].ToArray() : [];
+        return new ConvWeights(packed, plain, outputChannels, group, channelsPerGroup, (int[])kernel.Clone());
     }
 }

@@ -42,6 +42,7 @@ public static unsafe class Convolution
         ConvRoute route = ConvRoute.Auto) =>
         Run(x, batch, channels, w, null, outputChannels, group, g, bias, residual, y, activation, route);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Run(ReadOnlySpan<float> x, int batch, int c, ReadOnlySpan<float> w, ConvWeights? packed, int m, int group,
         SpatialGeometry g, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Span<float> y, SgemmActivation activation,
         ConvRoute route)
@@ -53,7 +54,7 @@ public static unsafe class Convolution
         long kdim = (long)cg * g.KernelSize;
         long outCount = (long)batch * m * g.OutputSize;
         if ((long)batch * c * g.InputSize > x.Length) throw new ArgumentException("The input is smaller than N × C × input size.");
-        if (m * kdim > w.Length) throw new ArgumentException("The weights are smaller than M × C/group × kernel size.");
+        if (packed is null && m * kdim > w.Length) throw new ArgumentException("The weights are smaller than M × C/group × kernel size.");
         if (outCount > y.Length) throw new ArgumentException("The output is smaller than N × M × output size.");
         if (!bias.IsEmpty && bias.Length < m) throw new ArgumentException("The bias must have one value per output channel.");
         if (!residual.IsEmpty && residual.Length < outCount) throw new ArgumentException("The residual must have the output's shape.");
@@ -99,6 +100,7 @@ public static unsafe class Convolution
         public SpatialGeometry G = null!;
         public SgemmActivation Activation;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Task(int t)
         {
             int b = t / Group, gi = t % Group, cg = C / Group, mg = M / Group, inSize = G.InputSize, outSize = G.OutputSize;
@@ -123,7 +125,7 @@ public static unsafe class Convolution
                 return;
             }
             var packedA = Packed?.PackedGroup(gi);
-            var wg = new ReadOnlySpan<float>(W + (long)gi * mg * Kdim, mg * Kdim);
+            var wg = packedA is null ? new ReadOnlySpan<float>(W + (long)gi * mg * Kdim, mg * Kdim) : default;
             if (G.IsPointwise)
             {
                 if (WindowConvolution.TryPointwise(image, cg, inSize, packedA, Bias == null ? null : Bias + gi * mg,

@@ -144,7 +144,7 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
     }
 
     /// <summary>Row by row of the spilled tile t: alpha·acc + beta·C + biases + residual, activation, one store to C.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StoreFusedTile(float* t, float* c, nint ldc, int rows, int nr, float alpha, float beta, SgemmTileEpilogue* e)
     {
         var va = Vector512.Create(alpha);
