@@ -54,15 +54,17 @@ namespace NativeInfer.Tests.Kernels;
 public class TieringTests
 {
     /// <summary>
-    /// TEMPORARY allow-list: kernel files the lead is editing while this lint lands. Their loop methods still lack
-    /// the attribute; remove each entry once its file is marked (the test fails when an entry has nothing left to
-    /// excuse, so the list cannot go stale).
+    /// TEMPORARY allow-list: kernel files being edited by others while this lint lands (the elementwise fusion files;
+    /// WindowConvolution's AggressiveInlining loop helpers RowsGemm.Tile and WindowPacker.CopyRow). Their loop
+    /// methods still lack the attribute; remove each entry once its file is marked (the test fails when an entry has
+    /// nothing left to excuse, so the list cannot go stale).
     /// </summary>
     private static readonly string[] TemporarilyAllowedKernelFiles =
     [
         "kernels/Cpu/Conv/WindowConvolution.cs",
-        "kernels/Cpu/Gemm/SgemmAvx512Kernel.cs",
-        "kernels/Cpu/Conv/Convolution.cs",
+        "kernels/Cpu/Elementwise/FusedEvaluator.cs",
+        "kernels/Cpu/Elementwise/FusedOperand.cs",
+        "kernels/Cpu/Elementwise/FusedProgram.cs",
     ];
 
     /// <summary>
