@@ -61,10 +61,6 @@ public class TieringTests
     /// </summary>
     private static readonly string[] TemporarilyAllowedKernelFiles =
     [
-        "kernels/Cpu/Conv/WindowConvolution.cs",
-        "kernels/Cpu/Elementwise/FusedEvaluator.cs",
-        "kernels/Cpu/Elementwise/FusedOperand.cs",
-        "kernels/Cpu/Elementwise/FusedProgram.cs",
     ];
 
     /// <summary>
@@ -76,6 +72,7 @@ public class TieringTests
     [
         // elementwise (float SIMD path, generic loops for other types and broadcasting, Sum/Max/Min/Mean) and Cast
         "engine/Ops/Elementwise/FastElementwise.cs",
+        "engine/Ops/Fused/FusedElementwise.cs",
         "engine/Ops/Elementwise/BroadcastLoop.cs",
         "engine/Ops/Elementwise/BroadcastPlan.cs",
         "engine/Ops/Elementwise/UnaryLoop.cs",

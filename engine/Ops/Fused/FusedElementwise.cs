@@ -42,6 +42,7 @@ internal sealed class FusedElementwise : TensorOp
     /// <summary>The compiled program (tests and explain output).</summary>
     public FusedProgram Program => _program;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override unsafe Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         int count = inputs.Length;
@@ -90,6 +91,7 @@ internal sealed class FusedElementwise : TensorOp
         return r is { Length: 1 } && r[0] is { } t ? [t with { ElementType = DataType.Float }] : [TypeInfo.Tensor(DataType.Float)];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int[] BroadcastShape(Tensor?[] inputs)
     {
         int rank = 0;
@@ -113,6 +115,7 @@ internal sealed class FusedElementwise : TensorOp
     }
 
     /// <summary>x broadcast to <paramref name="shape"/> (numpy rules, x aligned right).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static Tensor<float> Expand(Tensor<float> x, int[] shape)
     {
         var r = new Tensor<float>(shape);

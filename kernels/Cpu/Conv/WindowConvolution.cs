@@ -317,7 +317,7 @@ internal static unsafe class WindowConvolution
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         private readonly void Tile(int s, int j, int nr, int kc, float* at, int* offsets, float beta, bool last, bool registerActivation,
             SgemmTileEpilogue* tile, int m)
         {
@@ -397,7 +397,7 @@ internal static unsafe class WindowConvolution
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         private static void CopyRow(float* src, float* dst, int n)
         {
             int i = 0;

@@ -24,6 +24,7 @@ public static unsafe class FusedEvaluator
     /// divide n, and the periods must nest (as they do for operands from <see cref="FusedOperand.TryDescribe"/> against
     /// one output shape); <paramref name="output"/> (n elements) must not overlap an input.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(FusedProgram program, ReadOnlySpan<FusedOperand> inputs, float* output, int n)
     {
         ArgumentNullException.ThrowIfNull(program);

@@ -25,6 +25,7 @@ public readonly unsafe struct FusedOperand
     /// aligned right), or false when it does not broadcast, or its non-broadcast axes are not one contiguous run of the
     /// output's axes (size-1 output axes ignored), e.g. [C,1,W] against [N,C,H,W]: such an input must be expanded first.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool TryDescribe(ReadOnlySpan<int> shape, ReadOnlySpan<int> output, out int inner, out int span)
     {
         inner = 1;

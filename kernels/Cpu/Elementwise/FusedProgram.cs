@@ -53,6 +53,7 @@ public sealed class FusedProgram
     /// Validates and compiles a program in source form; throws <see cref="ArgumentException"/> naming the first problem
     /// (unknown opcode, a reference to a later value, a parameter that is not an immediate, an unsupported exponent).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static FusedProgram Create(int inputCount, ReadOnlySpan<long> opcodes, ReadOnlySpan<long> operands, ReadOnlySpan<float> immediates)
     {
         int n = opcodes.Length;
@@ -144,6 +145,7 @@ public sealed class FusedProgram
     /// The expression in readable form, e.g. <c>relu(x0*c0+c1)</c>; <paramref name="inputName"/> names input i. A value
     /// read more than once is written once as <c>tK=...;</c> and referred to by name.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public string Format(Func<int, string> inputName)
     {
         int n = _opcodes.Length;
@@ -162,6 +164,7 @@ public sealed class FusedProgram
             int v = r - InputCount;
             return precedence[v] < minPrecedence ? $"({text[v]})" : text[v];
         }
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         string Call(int i)
         {
             var op = _opcodes[i];

@@ -35,6 +35,7 @@ internal unsafe struct SgemmAvx512Kernel : ISgemmMicroKernel
     public static void RunRows(int kc, float* a, float* b, int* offsets, float* c, nint ldc, int mr, int nr, float beta,
         SgemmTileEpilogue* e) => Dispatch(kc, a, new RowsStrip(b, offsets), c, ldc, mr, nr, 1f, beta, e);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dispatch<TB>(int kc, float* a, TB b, float* c, nint ldc, int mr, int nr, float alpha, float beta,
         SgemmTileEpilogue* e) where TB : struct, IStrip
     {
