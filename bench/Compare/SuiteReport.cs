@@ -29,7 +29,7 @@ public static class SuiteReport
         sb.AppendLine(ratios.Count == 0 ? "Geometric-mean ratio: n/a"
             : FormattableString.Invariant($"Geometric-mean ratio NativeInfer/ORT: **{GeometricMean(ratios):F2}** over {ratios.Count} model(s) (below 1: NativeInfer faster)."));
         sb.AppendLine();
-        sb.AppendLine(string.Create(ci, $"{date:yyyy-MM-dd HH:mm} UTC · {MachineInfo.CpuModel}, {MachineInfo.Cores} cores · {MachineInfo.Runtime} · ONNX Runtime {MachineInfo.OrtVersion} (CPU EP, ORT_ENABLE_ALL, sequential, inter-op 1)"));
+        sb.AppendLine(string.Create(ci, $"{date:yyyy-MM-dd HH:mm} UTC · {MachineInfo.CpuModel}, {MachineInfo.Cores} cores · {MachineInfo.Runtime} · ONNX Runtime {MachineInfo.OrtVersion} (CPU EP, ORT_ENABLE_ALL, sequential, inter-op 1, intra-op spinning off)"));
         sb.AppendLine(string.Create(ci, $"Threads: {settings.Threads} per engine · up to {settings.Iterations} timed runs per engine (alternating, after up to {settings.Warmup} warm-up runs), stopped after {settings.BudgetSeconds:0.#} s per model · median of single-run wall times · peak MB: VmHWM of a fresh child process per engine (load + {settings.ProbeRuns} run(s), .NET runtime included) · max rel err: max |NI − ORT| ÷ max |ORT| (tolerance {OutputAgreement.Tolerance:0e+0}, ✗ over)."));
         int stopped = results.Count(r => r.StoppedByBudget);
         if (stopped > 0) sb.AppendLine($"Time budget cut {stopped} model(s) short: " + string.Join(", ", results.Where(r => r.StoppedByBudget).Select(r => $"{r.Model} ({r.Ort!.Count} runs)")) + ".");
