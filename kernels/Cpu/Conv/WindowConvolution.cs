@@ -283,20 +283,6 @@ internal static unsafe class WindowConvolution
                 int* offsets = Offsets + pc;
                 float beta = kb == 0 ? 0f : 1f;
                 bool last = kb == kBlocks - 1;
-                if (j1 - j0 <= 2 * nrK)
-                {
-                    // Few columns (small images): A dominates the traffic, so each A strip is read once, from memory,
-                    // and used for every column strip while in L1; the next one is prefetched meanwhile.
-                    for (int s = s0; s < s1; s++)
-                    {
-                        float* at = aBlock + (nint)s * kc * mrK;
-                        if (Sse.IsSupported && s + 1 < s1)
-                            for (int q = 0; q < kc * mrK; q += 16) Sse.Prefetch0(at + kc * mrK + q);
-                        for (int j = j0; j < j1; j += nrK)
-                            Tile(s, j, Math.Min(nrK, j1 - j), kc, at, offsets, beta, last, registerActivation, &tile, m);
-                    }
-                    continue;
-                }
                 for (int j = j0; j < j1; j += nrK)
                 {
                     int nr = Math.Min(nrK, j1 - j);
