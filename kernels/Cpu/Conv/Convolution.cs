@@ -79,7 +79,7 @@ public static unsafe class Convolution
             bool window = route switch
             {
                 ConvRoute.Window => kdim > 0,
-                ConvRoute.Auto => kdim > 0 && !g.IsPointwise && (tasks == 1 || mg * kdim * g.OutputSize >= GemmParallelThreshold) && WindowConvolution.Applies(g),
+                ConvRoute.Auto => kdim > 0 && !g.IsPointwise && (tasks == 1 || mg * kdim * g.OutputSize >= GemmParallelThreshold) && WindowConvolution.Applies(g, kdim),
                 _ => false,
             };
             if (window)
