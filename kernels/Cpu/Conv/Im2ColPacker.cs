@@ -105,9 +105,10 @@ internal sealed unsafe class Im2ColPacker : ISgemmBPacker
         }
     }
 
-    /// <summary>A copy of at most one strip width, inline (a memmove call would cost more than the copy).</summary>
+    /// <summary>A copy of at most one strip width, inline (a memmove call would cost more than the copy); also used by
+    /// <see cref="WindowConvolution"/>'s packer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void CopyShort(float* src, float* dst, int n)
+    internal static void CopyShort(float* src, float* dst, int n)
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)

@@ -387,23 +387,12 @@ internal static unsafe class WindowConvolution
                         for (int p = 0; p < kc; p++)
                         {
                             float* d = dst + (long)p * nr;
-                            CopyRow(src + off[p], d, count);
+                            Im2ColPacker.CopyShort(src + off[p], d, count);
                             for (int q = count; q < nr; q++) d[q] = 0f;
                         }
                     }
                 }
             }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-        private static void CopyRow(float* src, float* dst, int n)
-        {
-            int i = 0;
-            if (Vector256.IsHardwareAccelerated)
-                for (; i + 8 <= n; i += 8) Vector256.Load(src + i).Store(dst + i);
-            if (Vector128.IsHardwareAccelerated)
-                for (; i + 4 <= n; i += 4) Vector128.Load(src + i).Store(dst + i);
-            for (; i < n; i++) dst[i] = src[i];
         }
     }
 }
