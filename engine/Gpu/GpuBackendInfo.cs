@@ -1,0 +1,4 @@
+namespace NativeInfer.Gpu;
+
+/// <summary>Placeholder so the assembly builds before the backend lands.</summary>
+internal static class GpuBackendInfo;
