@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace NativeInfer.Bench.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run --project bench -c Release -- conv [seconds]</c>: the <see cref="ConvBenchmarks"/> cases timed with a
+/// <c>dotnet run --project bench -c Release -- conv [seconds] [name filter]</c>: the <see cref="ConvBenchmarks"/> cases timed with a
 /// Stopwatch: the default route, the im2col route and the unfused baseline alternating in one process (so machine noise
 /// hits all alike); prints medians, GFLOP/s at the median and the median ratios. On one thread it also prints the
 /// calling thread's CPU time (Linux), which a neighbour taking the core does not inflate the way it inflates wall time.
@@ -13,8 +13,9 @@ public static class ConvStopwatch
     public static int Run(string[] args)
     {
         double seconds = args.Length > 0 && double.TryParse(args[0], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 3;
+        string filter = args.Length > 1 ? args[1] : "";
         foreach (int threads in new[] { 1, Environment.ProcessorCount }.Distinct())
-            foreach (var shape in ConvBenchmarks.Shapes)
+            foreach (var shape in ConvBenchmarks.Shapes.Where(s => s.Name.Contains(filter, StringComparison.Ordinal)))
             {
                 var b = new ConvBenchmarks { Shape = shape, Threads = threads };
                 b.Setup();

@@ -73,22 +73,37 @@ public static unsafe class DirectPooling
 
     private sealed class Job(nint x, nint y, SpatialGeometry g, PaddedPlane layout, int[] taps, float[]? inverse)
     {
+        /// <summary>Floats of per-plane scratch below which it lives on the stack.</summary>
+        private const int StackScratch = 4096;
+
+        /// <summary>Wider kernels take the padded path (the separable one keeps a tap table on the stack).</summary>
+        private const int MaxSeparableKernel = 256;
+
         public void Plane(int p)
+        {
+            float* src = (float*)x + (long)p * g.InputSize, dst = (float*)y + (long)p * g.OutputSize;
+            int ow = g.Out3[2], iw = g.In3[2];
+            fixed (float* inv = inverse)
+            {
+                if (g.Kernel3[2] > MaxSeparableKernel || g.Kernel3[1] > MaxSeparableKernel) Padded(src, dst, inv);
+                else if (Vector512.IsHardwareAccelerated && ow >= 16 && iw >= 16) Separable<Simd512, Vector512<float>>(src, dst, inv);
+                else if (Vector256.IsHardwareAccelerated && ow >= 8 && iw >= 8) Separable<Simd256, Vector256<float>>(src, dst, inv);
+                else if (Vector128.IsHardwareAccelerated && ow >= 4 && iw >= 4) Separable<Simd128, Vector128<float>>(src, dst, inv);
+                else Padded(src, dst, inv);
+            }
+        }
+
+        /// <summary>Tiny planes (or no SIMD): the padded stride-phase copy and a scalar sweep over its taps.</summary>
+        private void Padded(float* src, float* dst, float* inv)
         {
             float[] scratch = ArrayPool<float>.Shared.Rent(Math.Max(layout.Length, 1));
             try
             {
                 fixed (float* plane = scratch)
                 fixed (int* tp = taps)
-                fixed (float* inv = inverse)
                 {
-                    float* src = (float*)x + (long)p * g.InputSize, dst = (float*)y + (long)p * g.OutputSize;
-                    layout.Fill(src, plane, inverse is null ? float.NegativeInfinity : 0f);
-                    int ow = g.Out3[2];
-                    if (Vector512.IsHardwareAccelerated && ow >= 16) Rows<Simd512, Vector512<float>>(plane, tp, inv, src, dst);
-                    else if (Vector256.IsHardwareAccelerated && ow >= 8) Rows<Simd256, Vector256<float>>(plane, tp, inv, src, dst);
-                    else if (Vector128.IsHardwareAccelerated && ow >= 4) Rows<Simd128, Vector128<float>>(plane, tp, inv, src, dst);
-                    else ScalarRows(plane, tp, inv, src, dst);
+                    layout.Fill(src, plane, inv is null ? float.NegativeInfinity : 0f);
+                    ScalarRows(plane, tp, inv, src, dst);
                 }
             }
             finally
@@ -97,38 +112,153 @@ public static unsafe class DirectPooling
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Rows<TS, TV>(float* plane, int* tp, float* inv, float* src, float* y) where TS : ISimdFloat<TV> where TV : struct
+        /// <summary>
+        /// Separable pooling, one output row at a time, straight from the source plane: the row's in-bounds input rows
+        /// are reduced column-wise into a padded row buffer (pad cells hold the fill value), the buffer is split into its
+        /// stride phases (stride 1 needs no split), and each output vector reduces the kernel's columns as contiguous
+        /// loads of those phases. Max: NaNs are skipped as by <see cref="MaxWindow"/>; an output row whose column
+        /// reduction may hold a NaN (max keeps a NaN met first), and any window left at −∞, take the scalar rule instead.
+        /// </summary>
+        private void Separable<TS, TV>(float* src, float* dst, float* inv) where TS : ISimdFloat<TV> where TV : struct
         {
-            int oh = g.Out3[1], ow = g.Out3[2], kernel = g.KernelSize, width = TS.Width;
-            long rowStep = (long)g.Stride3[1] * layout.RowStride;
-            for (int r = 0; r < oh; r++)
+            if (inv == null) Separable<TS, TV, MaxKind>(src, dst, inv);
+            else Separable<TS, TV, SumKind>(src, dst, inv);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Separable<TS, TV, TKind>(float* src, float* dst, float* inv) where TS : ISimdFloat<TV> where TV : struct
+            where TKind : struct, IPoolKind
+        {
+            int h = g.In3[1], w = g.In3[2], oh = g.Out3[1], ow = g.Out3[2];
+            int kh = g.Kernel3[1], kw = g.Kernel3[2], sh = g.Stride3[1], sw = g.Stride3[2];
+            int dh = g.Dilation3[1], dw = g.Dilation3[2], padTop = g.Pad3[1], padLeft = g.Pad3[2];
+            int width = TS.Width;
+            bool max = TKind.IsMax;
+            float fill = max ? float.NegativeInfinity : 0f;
+            // Padded columns the windows reach: [0, span); padded column c is input column c − padLeft.
+            int span = (ow - 1) * sw + (kw - 1) * dw + 1;
+            int phaseWidth = (span + sw - 1) / sw;
+            int cols = Math.Clamp(span - padLeft, 0, w); // input columns any window reads
+            // The row buffer has room for the whole vectors the two-phase split reads past span.
+            int phaseStride = phaseWidth + 2 * width;
+            int rowLength = sw * phaseStride + 2 * width;
+            long need = rowLength + (sw > 1 ? (long)sw * phaseStride : 0) + kh;
+            float[]? rented = need > StackScratch ? ArrayPool<float>.Shared.Rent((int)need) : null;
+            float* stack = stackalloc float[rented is null ? (int)need : 1];
+            int* tapOffset = stackalloc int[kw];
+            for (int t = 0; t < kw; t++) tapOffset[t] = (t * dw) % sw * (sw > 1 ? phaseStride : 0) + (t * dw) / sw;
+            float** rows = stackalloc float*[kh];
+            fixed (float* heap = rented)
             {
-                float* s0 = plane + r * rowStep;
-                float* dst = y + (long)r * ow;
-                for (int j = 0; ; j += width)
+                float* row = rented is null ? stack : heap;
+                float* phases = sw > 1 ? row + rowLength : row;
+                new Span<float>(row, rowLength).Fill(fill);
+                float* line = row + padLeft;
+                for (int r = 0; r < oh; r++)
                 {
-                    if (j + width > ow) j = ow - width;
-                    float* s = s0 + j;
-                    if (inv == null)
+                    int first = r * sh - padTop, used = 0;
+                    for (int t = 0; t < kh; t++)
                     {
-                        var acc = TS.Load(s + tp[0]);
-                        for (int t = 1; t < kernel; t++) acc = TS.MaxKeep(acc, TS.Load(s + tp[t]));
-                        TS.Store(dst + j, acc);
-                        // −∞ (or NaN from a NaN first tap) marks windows needing the exact scalar rule.
-                        if (TS.AnyEqual(acc, float.NegativeInfinity) || TS.AnyNaN(acc))
-                            for (int i = 0; i < width; i++)
-                                if (!(dst[j + i] > float.NegativeInfinity)) dst[j + i] = MaxWindow(src, r, j + i);
+                        int ih = first + t * dh;
+                        if ((uint)ih < (uint)h) rows[used++] = src + (long)ih * w;
                     }
-                    else
+                    bool suspect = used == 0 ? Fill(line, cols, fill) : Columns<TS, TV, TKind>(rows, used, line, cols);
+                    if (sw == 2)
                     {
-                        var acc = TS.Load(s + tp[0]);
-                        for (int t = 1; t < kernel; t++) acc = TS.Add(acc, TS.Load(s + tp[t]));
-                        TS.Store(dst + j, TS.Mul(acc, TS.Load(inv + (long)r * ow + j)));
+                        float* even = phases, odd = phases + phaseStride;
+                        for (int j = 0; j < phaseWidth; j += width)
+                        {
+                            var lo = TS.Load(row + 2 * j);
+                            var hi = TS.Load(row + 2 * j + width);
+                            TS.Store(even + j, TS.Evens(lo, hi));
+                            TS.Store(odd + j, TS.Odds(lo, hi));
+                        }
                     }
-                    if (j + width >= ow) break;
+                    else if (sw > 2)
+                        for (int ph = 0; ph < sw; ph++)
+                            PaddedPlane.StridedCopy(row + ph, sw, phases + ph * phaseStride, (span - ph + sw - 1) / sw);
+                    float* o = dst + (long)r * ow;
+                    if (max && suspect)
+                    {
+                        for (int j = 0; j < ow; j++) o[j] = MaxWindow(src, r, j);
+                        continue;
+                    }
+                    for (int j = 0; ; j += width)
+                    {
+                        if (j + width > ow) j = ow - width;
+                        float* q = phases + j;
+                        var acc = TS.Load(q + tapOffset[0]);
+                        if (max)
+                        {
+                            for (int t = 1; t < kw; t++) acc = TS.MaxKeep(acc, TS.Load(q + tapOffset[t]));
+                            TS.Store(o + j, acc);
+                            if (TS.AnyEqual(acc, float.NegativeInfinity))
+                                for (int i = 0; i < width; i++)
+                                    if (o[j + i] == float.NegativeInfinity) o[j + i] = MaxWindow(src, r, j + i);
+                        }
+                        else
+                        {
+                            for (int t = 1; t < kw; t++) acc = TS.Add(acc, TS.Load(q + tapOffset[t]));
+                            TS.Store(o + j, TS.Mul(acc, TS.Load(inv + (long)r * ow + j)));
+                        }
+                        if (j + width >= ow) break;
+                    }
                 }
             }
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+        }
+
+        private static bool Fill(float* line, int n, float value)
+        {
+            new Span<float>(line, n).Fill(value);
+            return false;
+        }
+
+        /// <summary>
+        /// line[c] = max (NaN in later rows skipped) or sum of rows[i][c] over the used rows, for c &lt; n. For max, returns
+        /// true when a result may be NaN (a NaN met first sticks), found as a NaN in Σ 0·result (±∞ give false alarms,
+        /// which only send the row to the exact scalar rule).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static bool Columns<TS, TV, TKind>(float** rows, int used, float* line, int n) where TS : ISimdFloat<TV> where TV : struct
+            where TKind : struct, IPoolKind
+        {
+            bool max = TKind.IsMax;
+            int width = TS.Width;
+            var zero = TS.Splat(0f);
+            var probe = zero;
+            if (n >= width)
+            {
+                // Each vector is computed from the rows afresh, so the last one may overlap the one before.
+                for (int c = 0; ; c += width)
+                {
+                    if (c + width > n) c = n - width;
+                    var acc = TS.Load(rows[0] + c);
+                    if (max)
+                    {
+                        for (int i = 1; i < used; i++) acc = TS.MaxKeep(acc, TS.Load(rows[i] + c));
+                        probe = TS.MulAdd(acc, zero, probe);
+                    }
+                    else
+                        for (int i = 1; i < used; i++) acc = TS.Add(acc, TS.Load(rows[i] + c));
+                    TS.Store(line + c, acc);
+                    if (c + width >= n) break;
+                }
+                return max && TS.AnyNaN(probe);
+            }
+            bool suspect = false;
+            for (int c = 0; c < n; c++)
+            {
+                float acc = rows[0][c];
+                for (int i = 1; i < used; i++)
+                {
+                    float v = rows[i][c];
+                    acc = max ? (v > acc ? v : acc) : acc + v;
+                }
+                line[c] = acc;
+                suspect |= max && float.IsNaN(acc);
+            }
+            return suspect;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -174,4 +304,20 @@ public static unsafe class DirectPooling
             return best;
         }
     }
+}
+
+/// <summary>Max or sum pooling, as a type argument so each kernel is compiled without the branch.</summary>
+internal interface IPoolKind
+{
+    static abstract bool IsMax { get; }
+}
+
+internal struct MaxKind : IPoolKind
+{
+    public static bool IsMax => true;
+}
+
+internal struct SumKind : IPoolKind
+{
+    public static bool IsMax => false;
 }

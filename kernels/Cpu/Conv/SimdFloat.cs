@@ -29,6 +29,10 @@ internal unsafe interface ISimdFloat<TV> where TV : struct
     /// <summary>True when any lane is NaN.</summary>
     static abstract bool AnyNaN(TV x);
     static abstract float Sum(TV x);
+    /// <summary>Elements 0, 2, 4, … of the 2·Width floats lo:hi.</summary>
+    static abstract TV Evens(TV lo, TV hi);
+    /// <summary>Elements 1, 3, 5, … of the 2·Width floats lo:hi.</summary>
+    static abstract TV Odds(TV lo, TV hi);
 }
 
 internal unsafe struct Simd512 : ISimdFloat<Vector512<float>>
@@ -51,6 +55,12 @@ internal unsafe struct Simd512 : ISimdFloat<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyEqual(Vector512<float> x, float v) => Vector512.EqualsAny(x, Vector512.Create(v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyNaN(Vector512<float> x) => !Vector512.EqualsAll(x, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> x) => Vector512.Sum(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Evens(Vector512<float> lo, Vector512<float> hi) =>
+        Avx512F.PermuteVar16x32x2(lo, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), hi);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Odds(Vector512<float> lo, Vector512<float> hi) =>
+        Avx512F.PermuteVar16x32x2(lo, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), hi);
 }
 
 internal unsafe struct Simd256 : ISimdFloat<Vector256<float>>
@@ -75,6 +85,12 @@ internal unsafe struct Simd256 : ISimdFloat<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyEqual(Vector256<float> x, float v) => Vector256.EqualsAny(x, Vector256.Create(v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyNaN(Vector256<float> x) => !Vector256.EqualsAll(x, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> x) => Vector256.Sum(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Evens(Vector256<float> lo, Vector256<float> hi) =>
+        Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Odds(Vector256<float> lo, Vector256<float> hi) =>
+        Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
 }
 
 /// <summary>The portable floor: Vector128 with SSE/FMA where present, ConditionalSelect elsewhere.</summary>
@@ -101,4 +117,10 @@ internal unsafe struct Simd128 : ISimdFloat<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyEqual(Vector128<float> x, float v) => Vector128.EqualsAny(x, Vector128.Create(v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyNaN(Vector128<float> x) => !Vector128.EqualsAll(x, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector128<float> x) => Vector128.Sum(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Evens(Vector128<float> lo, Vector128<float> hi) =>
+        Sse.IsSupported ? Sse.Shuffle(lo, hi, 0b10_00_10_00) : Vector128.Create(lo[0], lo[2], hi[0], hi[2]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Odds(Vector128<float> lo, Vector128<float> hi) =>
+        Sse.IsSupported ? Sse.Shuffle(lo, hi, 0b11_01_11_01) : Vector128.Create(lo[1], lo[3], hi[1], hi[3]);
 }
