@@ -38,6 +38,9 @@ public class ConvBenchmarks : IFlopCounted
         new("sq 3x3s2 3-64 224", 3, 64, 224, 3, 2, 1),
         new("sq 1x1 16-64 55", 16, 64, 55, 1, 1, 1),
         new("sq 1x1 512-1000 13", 512, 1000, 13, 1, 1, 1),
+        new("sq 3x3 64-256 13", 64, 256, 13, 3, 1, 1),
+        new("r50 1x1 2048-512 7", 2048, 512, 7, 1, 1, 1),
+        new("r50 1x1 512-2048 7", 512, 2048, 7, 1, 1, 1),
         new("dw 3x3 116 28 s1", 116, 116, 28, 3, 1, 116),
         new("dw 3x3 116 28 s2", 116, 116, 28, 3, 2, 116),
         new("dw 3x3 32 112 s1", 32, 32, 112, 3, 1, 32),
@@ -76,6 +79,13 @@ public class ConvBenchmarks : IFlopCounted
     {
         using var _ = KernelParallelism.Push(Threads);
         Convolution.Forward(_x, 1, Shape.C, _packed, _g, _bias, default, _y, SgemmActivation.Relu);
+    }
+
+    /// <summary>The packed-weight convolution on a given route (Stopwatch harnesses compare routes with it).</summary>
+    public void OnRoute(ConvRoute route)
+    {
+        using var _ = KernelParallelism.Push(Threads);
+        Convolution.Forward(_x, 1, Shape.C, _packed, _g, _bias, default, _y, SgemmActivation.Relu, route);
     }
 
     /// <summary>The packed-weight convolution forced onto the im2col-into-panels route (the default before the window route).</summary>

@@ -101,6 +101,45 @@ public class ConvGemmTests
         Assert.Equal(7 * ConvReference.Epilogues.Length, tested);
     }
 
+    /// <summary>
+    /// The channel-block route (AVX-512 only) forced on random 1-D/2-D geometries, then on the deep small-plane shapes
+    /// Auto sends it: output channels around its 64-channel blocks, depths across its K passes, planes whose pixel count
+    /// leaves a partial 6-pixel tile, pointwise and strided convs, batches and groups, every epilogue.
+    /// </summary>
+    [SkippableFact]
+    public void ChannelBlockRoute()
+    {
+        Skip.IfNot(System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
+            "The channel-block route needs AVX-512.");
+        var rng = new Random(900);
+        int tested = 0;
+        for (int trial = 0; tested < 40 && trial < 2000; trial++)
+        {
+            var g = ConvReference.RandomGeometry(rng, 1 + trial % 2, maxWidth: 30, maxKernel: 5);
+            if (g is null) continue;
+            int group = new[] { 1, 1, 2 }[rng.Next(3)];
+            int n = rng.Next(1, 3), c = group * rng.Next(1, 5), m = group * rng.Next(1, 80);
+            var act = ConvReference.Epilogues[tested % ConvReference.Epilogues.Length];
+            Check(rng, n, c, m, group, g, act, rng.Next(2) == 0, rng.Next(3) == 0, $"trial {trial}: {Describe(g, n, c, m, group, act)}", ConvRoute.ChannelBlock);
+            tested++;
+        }
+        (int C, int M, int Size, int Kernel, int Stride, int Group)[] deep =
+        [
+            (64, 70, 7, 3, 1, 1), (128, 64, 7, 1, 1, 1), (96, 130, 13, 3, 1, 1), (600, 40, 5, 1, 1, 1), (120, 64, 9, 3, 2, 1),
+            (1100, 65, 4, 1, 1, 1), (128, 128, 6, 3, 1, 2),
+        ];
+        foreach (var (c, m, size, kernel, stride, group) in deep)
+        {
+            int pad = kernel / 2, o = (size + 2 * pad - kernel) / stride + 1;
+            var g = new SpatialGeometry([size, size], [kernel, kernel], [stride, stride], [1, 1], [pad, pad], [o, o]);
+            var act = ConvReference.Epilogues[tested % ConvReference.Epilogues.Length];
+            Check(rng, 1 + tested % 2, c, m, group, g, act, true, tested % 2 == 0, $"deep: {Describe(g, 1, c, m, group, act)}",
+                ConvRoute.ChannelBlock, ConvRoute.Auto);
+            tested++;
+        }
+        Assert.Equal(47, tested);
+    }
+
     [Fact]
     public void WindowRouteRejects3D()
     {

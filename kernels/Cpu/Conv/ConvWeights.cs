@@ -31,6 +31,32 @@ public sealed class ConvWeights
     public int[] Kernel { get; }
 
     internal SgemmPackedA? PackedGroup(int g) => _packed?[g];
+
+    /// <summary>Per group, the weights packed by channel block for <see cref="ChannelBlockConvolution"/>, built on first use.</summary>
+    private float[]?[]? _channelBlocks;
+
+    /// <summary>
+    /// Group <paramref name="g"/>'s weights in <see cref="ChannelBlockConvolution"/>'s layout (pinned, 64-byte aligned),
+    /// re-packed from the AVX-512 SGEMM packing the first time a conv takes that route. Thread-safe.
+    /// </summary>
+    internal unsafe float* ChannelBlocks(int g)
+    {
+        var all = _channelBlocks ?? Interlocked.CompareExchange(ref _channelBlocks, new float[]?[Group], null) ?? _channelBlocks!;
+        var blocks = Volatile.Read(ref all[g]);
+        if (blocks is null)
+        {
+            var a = _packed?[g] ?? throw new InvalidOperationException("Depthwise weights have no channel-block packing.");
+            long length = ChannelBlockConvolution.PackedLength(a.Rows, a.Depth) + 16;
+            if (length > Array.MaxLength) throw new ArgumentException("Conv weights are too large.");
+            var fresh = GC.AllocateUninitializedArray<float>((int)length, pinned: true);
+            ChannelBlockConvolution.Pack(a, Align(fresh));
+            blocks = Interlocked.CompareExchange(ref all[g], fresh, null) ?? fresh;
+        }
+        return Align(blocks);
+    }
+
+    private static unsafe float* Align(float[] pinned) =>
+        SgemmScratch.Align((float*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(pinned)));
     /// <summary>The plain weights, kept only when nothing is packed (depthwise); empty otherwise.</summary>
     internal ReadOnlySpan<float> Plain => _plain;
 

@@ -524,9 +524,13 @@ internal static unsafe class ConvScratch
     [ThreadStatic] private static float[]? t_band;
     [ThreadStatic] private static int[]? t_offsets;
     [ThreadStatic] private static int[]? t_tailOffsets;
+    [ThreadStatic] private static float[]? t_blocks;
 
     public static float* Window(int floats) => Get(ref t_window, floats);
     public static float* Band(int floats) => Get(ref t_band, floats);
+    /// <summary>Weights packed per call by <see cref="ChannelBlockConvolution"/> (plain, non-constant weights).</summary>
+    public static float* Blocks(long floats) =>
+        floats > Array.MaxLength - 16 ? throw new ArgumentException("The convolution's weights are too large.") : Get(ref t_blocks, (int)floats);
 
     public static int* Offsets(int count) => GetInts(ref t_offsets, count);
     public static int* TailOffsets(int count) => GetInts(ref t_tailOffsets, count);
