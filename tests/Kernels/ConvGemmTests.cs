@@ -104,7 +104,8 @@ public class ConvGemmTests
     /// <summary>
     /// The channel-block route (AVX-512 only) forced on random 1-D/2-D geometries, then on the deep small-plane shapes
     /// Auto sends it: output channels around its 64-channel blocks, depths across its K passes, planes whose pixel count
-    /// leaves a partial 6-pixel tile, pointwise and strided convs, batches and groups, every epilogue.
+    /// leaves a partial 6-pixel tile, pointwise and strided convs, batches and groups, every epilogue. Once weights have
+    /// moved to the channel-block layout (their SGEMM packing dropped), the other routes must rebuild it.
     /// </summary>
     [SkippableFact]
     public void ChannelBlockRoute()
@@ -134,7 +135,7 @@ public class ConvGemmTests
             var g = new SpatialGeometry([size, size], [kernel, kernel], [stride, stride], [1, 1], [pad, pad], [o, o]);
             var act = ConvReference.Epilogues[tested % ConvReference.Epilogues.Length];
             Check(rng, 1 + tested % 2, c, m, group, g, act, true, tested % 2 == 0, $"deep: {Describe(g, 1, c, m, group, act)}",
-                ConvRoute.ChannelBlock, ConvRoute.Auto);
+                ConvRoute.ChannelBlock, ConvRoute.Auto, ConvRoute.Window, ConvRoute.Im2Col); // the last two rebuild the SGEMM packing
             tested++;
         }
         Assert.Equal(47, tested);

@@ -11,9 +11,11 @@ namespace NativeInfer.Kernels.Cpu.Conv;
 /// weights, packed k-major per 64-channel block) × 6 output pixels, whose input values are broadcast from the window
 /// layout of <see cref="WindowConvolution"/> (or, for a pointwise conv, from the image itself) through a per-pixel
 /// offset table. Pixels are taken in output order, so a tile may span output rows and no grid column is computed and
-/// thrown away: this is the route for small planes, where the window SGEMM's 32-column strips waste a quarter of their
-/// work (a 7×7 plane is 49 useful columns of 64; 13×13 with its grid is 169 of 224). The finished block is copied
-/// channel by channel into Y, then bias, residual and activation run over each channel's contiguous row.
+/// thrown away (the window SGEMM's 32-column strips waste a quarter of their work on a 7×7 plane: 49 useful columns of
+/// 64, and its grid adds two columns per row at 3×3). The finished block is copied channel by channel into Y, then
+/// bias, residual and activation run over each channel's contiguous row. Measured faster than the window route for
+/// deep convs (1 thread, 3×3 256→256 at 14²: 163 vs 145 GFLOP/s; 2 threads 279 vs 208), so weights of such convs are
+/// packed for this route alone (<see cref="Prefers"/>).
 /// </summary>
 internal static unsafe class ChannelBlockConvolution
 {
@@ -21,24 +23,29 @@ internal static unsafe class ChannelBlockConvolution
     public const int Block = 64;
     /// <summary>Output pixels per tile: 24 accumulators, four weight vectors and one broadcast fit the 32 zmm.</summary>
     public const int Pixels = 6;
-    /// <summary>Below this depth the per-block copy into Y outweighs what the tile saves.</summary>
-    public const long MinDepth = 512;
-    /// <summary>The window route's useful fraction of computed columns below which this route takes over.</summary>
-    public const double MaxStripEfficiency = 0.85;
+    /// <summary>
+    /// Below this depth the per-block copy into Y outweighs what the tile saves (3×3 64→64 at 56², K = 576: 1 thread
+    /// 152 vs 148 GFLOP/s on the window route, 2 threads 254 vs 227; the K = 27 squeezenet stem: 31 vs 77).
+    /// </summary>
+    public const long MinDepth = 256;
+    /// <summary>
+    /// A pointwise conv reads the image in place on the SGEMM route, so it takes this one only when deeper (1×1 256→64 at
+    /// 56²: 146 vs 174 GFLOP/s; 2048→512 at 7²: 149 vs 139, and 307 vs 227 on 2 threads).
+    /// </summary>
+    public const long MinPointwiseDepth = 512;
+    /// <summary>Tiles one work item covers at most: its pixel-major scratch (≤ 512 KB) stays in L2.</summary>
+    private const int MaxTilesPerItem = 2048 / Pixels;
     /// <summary>K rows per pass over a block's tiles: the block's weight slice (256 KB) stays in L2 across them.</summary>
     private const int KBlock = 1024;
 
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
-    /// <summary>True when Auto should take this route: deep, not depthwise, and the strips of the other routes waste work.</summary>
-    public static bool Applies(SpatialGeometry g, int group, int outputChannelsPerGroup, long depth)
-    {
-        if (!IsSupported || g.Rank > 2 || group != 1 || depth < MinDepth || outputChannelsPerGroup < Block / 2 || g.OutputSize == 0) return false;
-        int oh = g.Out3[1], ow = g.Out3[2];
-        long columns = g.IsPointwise ? (long)oh * ow : (long)oh * new WindowLayout(g).GridWidth;
-        long computed = (columns + 31) / 32 * 32;
-        return (double)oh * ow / computed < MaxStripEfficiency;
-    }
+    /// <summary>
+    /// True when weights of this shape are packed for this route (and Auto runs them on it): AVX-512, not grouped,
+    /// at least half a block of output channels, and deep enough.
+    /// </summary>
+    public static bool Prefers(int group, int outputChannelsPerGroup, long depth, bool unitKernel) =>
+        IsSupported && group == 1 && outputChannelsPerGroup >= Block / 2 && depth >= (unitKernel ? MinPointwiseDepth : MinDepth);
 
     /// <summary>Floats of one group's packed weights: ceil(M/64) blocks of K × 64, zero past M.</summary>
     public static long PackedLength(int mg, int kdim) => (long)(mg + Block - 1) / Block * Block * kdim;
@@ -54,6 +61,18 @@ internal static unsafe class ChannelBlockConvolution
             float* block = dst + (long)(i / Block) * kdim * Block + i % Block;
             float* row = w + (long)i * kdim;
             for (int p = 0; p < kdim; p++) block[(long)p * Block] = row[p];
+        }
+    }
+
+    /// <summary>The inverse of <see cref="Pack(float*, int, int, float*)"/>: W [mg, kdim] back from its blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Unpack(float* blocks, int mg, int kdim, float* w)
+    {
+        for (int i = 0; i < mg; i++)
+        {
+            float* block = blocks + (long)(i / Block) * kdim * Block + i % Block;
+            float* row = w + (long)i * kdim;
+            for (int p = 0; p < kdim; p++) row[p] = block[(long)p * Block];
         }
     }
 
@@ -116,6 +135,7 @@ internal static unsafe class ChannelBlockConvolution
         }
         int blockCount = (mg + Block - 1) / Block, threads = KernelParallelism.MaxDegree;
         int parts = threads > 1 && blockCount < 2 * threads ? Math.Min(threads, tiles) : 1;
+        parts = Math.Max(parts, (tiles + MaxTilesPerItem - 1) / MaxTilesPerItem);
         var job = new BlockJob
         {
             Offsets = offsets, PixelAt = pixelAt, Kdim = kdim, Mg = mg, OutSize = outSize, Tiles = tiles, Parts = parts,
@@ -129,7 +149,7 @@ internal static unsafe class ChannelBlockConvolution
             {
                 long yOff = ((long)b * m + (long)gi * mg) * outSize;
                 job.Source = pointwise ? image + (long)gi * cg * inSize : buffer + (long)gi * cg * layout.ChannelStride;
-                if (packed?.PackedGroup(gi) is not null) job.A = packed.ChannelBlocks(gi);
+                if (packed?.PackedIsa is not null) job.A = packed.ChannelBlocks(gi); // not PackedGroup: that would rebuild an SGEMM packing
                 else
                 {
                     job.A = ConvScratch.Blocks(PackedLength(mg, kdim));

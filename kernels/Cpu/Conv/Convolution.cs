@@ -82,8 +82,8 @@ public static unsafe class Convolution
             bool channelBlock = route switch
             {
                 ConvRoute.ChannelBlock => kdim > 0,
-                ConvRoute.Auto => kdim > 0 && packed is not null && packed.PackedGroup(0)?.Isa == SgemmIsa.Avx512 &&
-                    ChannelBlockConvolution.Applies(g, group, mg, kdim),
+                // Weights packed for the channel-block route run there (they hold no SGEMM packing).
+                ConvRoute.Auto => kdim > 0 && g.Rank <= 2 && packed is not null && packed.HasChannelBlocks,
                 _ => false,
             };
             if (channelBlock)
