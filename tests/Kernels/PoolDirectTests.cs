@@ -92,6 +92,25 @@ public class PoolDirectTests
         Assert.True(tested >= 200);
     }
 
+    /// <summary>A window over the whole unpadded plane (ResNet's final 7×7 average) takes the plane-mean path.</summary>
+    [Theory]
+    [InlineData(7, 7, false)]
+    [InlineData(7, 7, true)]
+    [InlineData(3, 5, false)]
+    public void WholePlaneAverageMatchesReducer(int h, int w, bool countPadding)
+    {
+        var rng = new Random(h * 10 + w);
+        var g = new SpatialGeometry([h, w], [h, w], [1, 1], [1, 1], [0, 0], [1, 1]);
+        int planes = 37;
+        var x = Data(rng, planes * g.InputSize, special: false);
+        var expected = new float[planes];
+        Pooling.Run<float, AverageReducer<float>>(x, planes, g, [0, 0], expected, default, false, new AverageReducer<float>(countPadding));
+        var y = new float[planes];
+        DirectPooling.Average(x, planes, g, [0, 0], countPadding, y);
+        for (int i = 0; i < planes; i++)
+            Assert.True(Math.Abs(expected[i] - y[i]) <= 2e-6, $"plane {i}: {y[i]}, expected {expected[i]}");
+    }
+
     [Fact]
     public void GlobalMatchesReference()
     {

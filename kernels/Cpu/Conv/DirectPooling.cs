@@ -28,6 +28,12 @@ public static unsafe class DirectPooling
     public static void Average(ReadOnlySpan<float> x, int planes, SpatialGeometry g, ReadOnlySpan<int> padEnd, bool countPadding, Span<float> y)
     {
         if (padEnd.Length != g.Rank) throw new ArgumentException("padEnd needs one entry per spatial dimension.");
+        if (CoversPlane(g, padEnd) && (long)planes * g.InputSize <= x.Length && planes <= y.Length)
+        {
+            // One window over the whole unpadded plane (ResNet's final 7×7 average): a plane mean.
+            GlobalPooling.Average(x[..(planes * g.InputSize)], planes, g.InputSize, y);
+            return;
+        }
         Run(x, planes, g, padEnd, y, max: false, countPadding);
     }
 
@@ -50,6 +56,15 @@ public static unsafe class DirectPooling
             if ((long)planes * g.OutputSize * g.KernelSize >= ParallelThreshold && planes > 1) KernelParallelism.For(0, planes, job.Plane);
             else for (int p = 0; p < planes; p++) job.Plane(p);
         }
+    }
+
+    /// <summary>True when the only window is the whole plane: one output, kernel = input, no pads, no dilation.</summary>
+    private static bool CoversPlane(SpatialGeometry g, ReadOnlySpan<int> padEnd)
+    {
+        if (g.OutputSize != 1 || g.InputSize == 0) return false;
+        for (int i = 0; i < g.Rank; i++)
+            if (g.Kernel[i] != g.Input[i] || g.PadBegin[i] != 0 || padEnd[i] != 0 || g.Dilations[i] != 1) return false;
+        return true;
     }
 
     /// <summary>1 / divisor for every output position of a plane.</summary>
