@@ -464,13 +464,18 @@ internal readonly unsafe struct WindowLayout
             }
     }
 
+    /// <summary>Layouts smaller than this are filled on the calling thread.</summary>
+    private const long ParallelFillFloats = 1 << 18;
+
     /// <summary>Writes the layout of a [channels, H, W] image into <paramref name="dst"/> (ChannelStride·channels + Slack floats).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(float* image, int channels, float* dst)
     {
         var fill = new FillJob { Layout = this, Image = image, Dst = dst };
         long total = ChannelStride * channels;
-        if (channels > 1 && total >= 1 << 15 && KernelParallelism.MaxDegree > 1) KernelParallelism.For(0, channels, ref fill);
+        // A parallel copy pays a worker wake-up (tens of µs on a busy host, more than the copy of a small image).
+        if (channels >= 2 * KernelParallelism.MaxDegree && total >= ParallelFillFloats && KernelParallelism.MaxDegree > 1)
+            KernelParallelism.For(0, channels, ref fill);
         else for (int c = 0; c < channels; c++) fill.Invoke(c);
         new Span<float>(dst + total, Slack).Clear();
     }
