@@ -46,7 +46,7 @@ internal static unsafe class FastElementwise
         where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
         var shape = ShapeUtil.Broadcast(a.Shape, b.Shape);
-        var r = new Tensor<T>(shape);
+        var r = Tensor<T>.Uninitialized(shape); // every path below writes every element
         int n = r.Length;
         if (n == 0) return r;
         using var ha = a.Memory.Pin();

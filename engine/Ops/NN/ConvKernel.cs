@@ -84,7 +84,7 @@ internal static class ConvKernel
         int n = x.Shape[0], c = x.Shape[1], m = w.Shape[0], group = (int)attrs.Group;
         var bias = b?.As<float>();
         CheckBias(bias, m);
-        var y = new Tensor<float>([n, m, .. geo.Output]);
+        var y = Tensor<float>.Uninitialized([n, m, .. geo.Output]); // every route writes every output
         if (y.Length == 0) return y;
         if (residual is not null && (residual.DataType != DataType.Float || !residual.Shape.AsSpan().SequenceEqual(y.Shape)))
             throw new ShapeMismatchException($"The residual {residual} must be float32 of the output's shape {ShapeUtil.Format(y.Shape)}.");

@@ -18,7 +18,7 @@ internal static class GlobalPool
         {
             var shape = (int[])x.Shape.Clone();
             for (int i = 2; i < shape.Length; i++) shape[i] = 1;
-            var y = new Tensor<float>(shape);
+            var y = Tensor<float>.Uninitialized(shape);
             int planes = shape[0] * shape[1];
             int size = planes == 0 ? 0 : x.Length / planes;
             if (max) GlobalPooling.Max(x.As<float>().Span, planes, size, y.Span);

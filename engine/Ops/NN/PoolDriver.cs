@@ -34,7 +34,7 @@ internal static class PoolDriver
         int[] outShape = [x.Shape[0], x.Shape[1], .. window.Geometry.Output];
         if (type == DataType.Float && !withIndices && options.Kind != PoolKind.Lp && DirectPooling.Supports(window.Geometry))
         {
-            var yf = new Tensor<float>(outShape);
+            var yf = Tensor<float>.Uninitialized(outShape); // the direct kernels write every output
             int planes = x.Shape[0] * x.Shape[1];
             if (options.Kind == PoolKind.Max) DirectPooling.Max(x.As<float>().Span, planes, window.Geometry, yf.Span);
             else DirectPooling.Average(x.As<float>().Span, planes, window.Geometry, window.PadEnd, options.CountIncludePad, yf.Span);

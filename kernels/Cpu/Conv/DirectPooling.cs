@@ -59,6 +59,7 @@ public static unsafe class DirectPooling
     }
 
     /// <summary>True when the only window is the whole plane: one output, kernel = input, no pads, no dilation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool CoversPlane(SpatialGeometry g, ReadOnlySpan<int> padEnd)
     {
         if (g.OutputSize != 1 || g.InputSize == 0) return false;
