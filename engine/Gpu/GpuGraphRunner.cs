@@ -97,7 +97,12 @@ internal sealed class GpuGraphRunner : IGraphRunner
                 OutputTypes = node.Outputs.Select(o => o.Length > 0 ? types.GetValueOrDefault(o) : null).ToArray(),
                 Device = device,
             };
-            gpuOps[s] = table.TryCreate(ctx);
+            var op = gpuOps[s] = table.TryCreate(ctx);
+            // Outputs inference left untyped get their type from the GPU op, so the nodes after it can be placed.
+            if (op is not null && ctx.InputTypes.Length > 0 && ctx.InputTypes[0] is { Kind: ValueKind.Tensor } t0)
+                for (int i = 0; i < node.Outputs.Length; i++)
+                    if (node.Outputs[i].Length > 0 && !types.ContainsKey(node.Outputs[i]))
+                        types[node.Outputs[i]] = TypeInfo.Tensor(op.OutputType(i, t0.ElementType));
         }
         _assignment = order.Select((n, s) => (n, gpuOps[s] is not null)).ToArray();
         if (!options.CpuFallback && _assignment.Any(a => !a.OnGpu))

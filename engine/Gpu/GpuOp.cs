@@ -17,6 +17,12 @@ public abstract class GpuOp
     /// </summary>
     public virtual bool ReadsOnHost(int i) => false;
 
+    /// <summary>
+    /// The element type of output <paramref name="i"/> given input 0's (the default: the same), used to place the nodes
+    /// that follow when shape inference could not type the output.
+    /// </summary>
+    public virtual DataType OutputType(int i, DataType input0) => input0;
+
     /// <summary>Computes the node's outputs (one per declared output; null for an omitted one).</summary>
     public abstract GpuTensor?[] Execute(GpuOpContext ctx, GpuOpInputs inputs);
 }

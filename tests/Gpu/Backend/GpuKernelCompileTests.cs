@@ -31,7 +31,7 @@ public sealed class GpuKernelCompileTests
     {
         var (architecture, isa) = sm == 80
             ? (CudaArchitecture.SM_80, CudaInstructionSet.ISA_80)
-            : (CudaArchitecture.SM_90, CudaInstructionSet.ISA_80);
+            : (CudaArchitecture.SM_90, CudaInstructionSet.ISA_84);
         using var context = Context.Create(b => b.EnableAlgorithms().Optimize(OptimizationLevel.O2));
         using var backend = new PTXBackend(context, architecture, isa, nvvmAPI: null);
         foreach (var (name, method, isExplicit) in AllKernels)

@@ -23,7 +23,8 @@ internal sealed class GpuTestGraph
 
     public GpuTestGraph Input(string name, Tensor value)
     {
-        _model.Graph.Input.Add(new ValueInfoProto { Name = name, Type = OpHarness.TypeOf(value) });
+        var type = value is Tensor t ? OpHarness.TensorType(t.DataType, t.Shape.Select(d => (long)d).ToArray()) : OpHarness.TypeOf(value);
+        _model.Graph.Input.Add(new ValueInfoProto { Name = name, Type = type });
         Feeds[name] = value;
         return this;
     }
