@@ -24,6 +24,7 @@ public static class Program
                 "ops" => OpsCommand.Execute(new CliArgs(rest)),
                 "bench" => BenchCommand.Execute(new CliArgs(rest, "--json")),
                 "optimize" => OptimizeCommand.Execute(rest),
+                "gpu-gemm" => GpuGemmCommand.Execute(new CliArgs(rest)),
                 _ => Unknown(args[0]),
             };
         }
@@ -52,6 +53,8 @@ public static class Program
 
           nativeinfer run [<model.onnx>] [--inputs-dir DIR | --input NAME=FILE.pb ...] [--output-dir DIR] [--threads N]
               Runs a model (default: the embedded ResNet18) and prints each output; writes output_<i>.pb with --output-dir.
+          nativeinfer gpu-gemm [--backend cuda|opencl|ilgpu-cpu] [--size N] [--iters N]
+              Times the GPU SGEMM (default 4096³ on a GPU, 256³ on ILGPU's CPU simulator): TFLOP/s and deviation.
           nativeinfer inspect <model.onnx> [--backend cuda|opencl|ilgpu-cpu|auto]
               Inputs, outputs, opsets, op histogram and unsupported ops; with --backend, where each node runs and the
               copies one run makes.

@@ -105,8 +105,12 @@ public static class GpuMath
         return u == 1f ? y : XMath.Log(u) * (y / (u - 1f));
     }
 
-    /// <summary>min(max(x, lo), hi); NaN stays NaN.</summary>
-    public static float Clip(float x, float lo, float hi) => x < lo ? lo : x > hi ? hi : x;
+    /// <summary>min(max(x, lo), hi) (so hi wins when lo &gt; hi, as ONNX specifies); NaN stays NaN.</summary>
+    public static float Clip(float x, float lo, float hi)
+    {
+        float v = x < lo ? lo : x;
+        return v > hi ? hi : v;
+    }
 
     private static float Clamp01(float x) => x < 0f ? 0f : x > 1f ? 1f : x;
 

@@ -40,7 +40,8 @@ public sealed class GpuKernelCompileTests
                 ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
                 : EntryPointDescription.FromImplicitlyGroupedKernel(method);
             var compiled = Assert.IsType<PTXCompiledKernel>(backend.Compile(entry, new KernelSpecialization()));
-            Assert.Contains($".target sm_{sm}", compiled.PTXAssembly);
+            var target = compiled.PTXAssembly.Split('\n').FirstOrDefault(l => l.StartsWith(".target", StringComparison.Ordinal)) ?? "(no .target line)";
+            Assert.True(target.Contains($"sm_{sm}", StringComparison.Ordinal), $"{name}: {target}");
             Assert.Contains(".entry", compiled.PTXAssembly);
             Assert.True(compiled.PTXAssembly.Length > 500, $"{name}: PTX suspiciously short");
         }

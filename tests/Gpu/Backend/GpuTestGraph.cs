@@ -21,9 +21,10 @@ internal sealed class GpuTestGraph
 
     public Dictionary<string, Value> Feeds { get; } = new();
 
-    public GpuTestGraph Input(string name, Tensor value)
+    /// <summary>A fed input, declared with its element type and (unless <paramref name="declareShape"/> is false) shape.</summary>
+    public GpuTestGraph Input(string name, Tensor value, bool declareShape = true)
     {
-        var type = value is Tensor t ? OpHarness.TensorType(t.DataType, t.Shape.Select(d => (long)d).ToArray()) : OpHarness.TypeOf(value);
+        var type = value is Tensor t && declareShape ? OpHarness.TensorType(t.DataType, t.Shape.Select(d => (long)d).ToArray()) : OpHarness.TypeOf(value);
         _model.Graph.Input.Add(new ValueInfoProto { Name = name, Type = type });
         Feeds[name] = value;
         return this;
