@@ -41,7 +41,10 @@ public sealed class GpuKernelCompileTests
                 : EntryPointDescription.FromImplicitlyGroupedKernel(method);
             var compiled = Assert.IsType<PTXCompiledKernel>(backend.Compile(entry, new KernelSpecialization()));
             var target = compiled.PTXAssembly.Split('\n').FirstOrDefault(l => l.StartsWith(".target", StringComparison.Ordinal)) ?? "(no .target line)";
-            Assert.True(target.Contains($"sm_{sm}", StringComparison.Ordinal), $"{name}: {target}");
+            // Seen with ILGPU 1.5.3: for SM_90 (ISA 8.4) it writes `.target sm_80` (it caps the PTX target it emits); a
+            // sm_90 driver JIT-compiles sm_80 PTX, so that is accepted for 90 only.
+            Assert.True(target.Contains($"sm_{sm}", StringComparison.Ordinal) || sm == 90 && target.Contains("sm_80", StringComparison.Ordinal),
+                $"{name}: {target}");
             Assert.Contains(".entry", compiled.PTXAssembly);
             Assert.True(compiled.PTXAssembly.Length > 500, $"{name}: PTX suspiciously short");
         }
