@@ -13,16 +13,18 @@ public static class Program
             return args.Length == 0 ? 1 : 0;
         }
         var rest = args[1..];
+        Gpu.GpuBackend.Register();
         try
         {
             return args[0] switch
             {
                 "run" => RunCommand.Execute(new CliArgs(rest)),
-                "inspect" => InspectCommand.Execute(new CliArgs(rest)),
-                "conformance" => ConformanceCommand.Execute(new CliArgs(rest)),
+                "inspect" => InspectCommand.Execute(new CliArgs(rest, "--no-fallback")),
+                "conformance" => ConformanceCommand.Execute(new CliArgs(rest, "--no-fallback")),
                 "ops" => OpsCommand.Execute(new CliArgs(rest)),
                 "bench" => BenchCommand.Execute(new CliArgs(rest, "--json")),
                 "optimize" => OptimizeCommand.Execute(rest),
+                "gpu-gemm" => GpuGemmCommand.Execute(new CliArgs(rest)),
                 _ => Unknown(args[0]),
             };
         }
@@ -31,7 +33,7 @@ public static class Program
             Console.Error.WriteLine($"nativeinfer {args[0]}: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is Errors.ModelLoadException or Errors.InvalidInputException or Errors.NodeExecutionException
+        catch (Exception e) when (e is Kernels.Gpu.Runtime.GpuDeviceNotFoundException or Errors.ModelLoadException or Errors.InvalidInputException or Errors.NodeExecutionException
                                       or FileNotFoundException or DirectoryNotFoundException or Tensors.TensorSizeException)
         {
             Console.Error.WriteLine($"nativeinfer {args[0]}: {e.GetType().Name}: {e.Message}");
@@ -51,9 +53,13 @@ public static class Program
 
           nativeinfer run [<model.onnx>] [--inputs-dir DIR | --input NAME=FILE.pb ...] [--output-dir DIR] [--threads N]
               Runs a model (default: the embedded ResNet18) and prints each output; writes output_<i>.pb with --output-dir.
-          nativeinfer inspect <model.onnx>
-              Inputs, outputs, opsets, op histogram and unsupported ops.
+          nativeinfer gpu-gemm [--backend cuda|opencl|ilgpu-cpu] [--size N] [--iters N]
+              Times the GPU SGEMM (default 4096³ on a GPU, 256³ on ILGPU's CPU simulator): TFLOP/s and deviation.
+          nativeinfer inspect <model.onnx> [--backend cuda|opencl|ilgpu-cpu|auto]
+              Inputs, outputs, opsets, op histogram and unsupported ops; with --backend, where each node runs and the
+              copies one run makes.
           nativeinfer conformance <suite-dir> [--report FILE.json] [--filter REGEX] [--overrides FILE] [--threads N]
+                                  [--backend cuda|opencl|ilgpu-cpu|auto] [--no-fallback]
               Runs an ONNX backend-test suite folder and compares with its reference outputs.
           nativeinfer bench [<model.onnx>] [--threads N] [--iters N] [--warmup N] [--dim NAME=VALUE ...] [--seed N] [--json]
                             [--profile trace.json]

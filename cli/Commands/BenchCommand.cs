@@ -48,7 +48,7 @@ public static class BenchCommand
         if (tracePath is not null && (tracePath.Length == 0 || Directory.Exists(tracePath)))
             throw new CliUsageException($"--profile expects a file path for the trace, got '{tracePath}'.");
         var profiler = tracePath is null ? null : new NodeProfiler();
-        var options = new SessionOptions { IntraOpThreads = threads, Observer = profiler };
+        var options = new SessionOptions { IntraOpThreads = threads, Observer = profiler, Backend = args.Backend() };
         string label;
         var load = System.Diagnostics.Stopwatch.StartNew();
         InferenceSession session;

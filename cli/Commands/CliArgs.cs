@@ -34,6 +34,17 @@ public sealed class CliArgs
 
     public IReadOnlyList<string> Options(string name) => _options.TryGetValue(name, out var l) ? l : Array.Empty<string>();
 
+    /// <summary>--backend cpu | cuda | opencl | ilgpu-cpu | auto (default cpu).</summary>
+    public Session.ExecutionBackend Backend() => Option("--backend") switch
+    {
+        null or "cpu" => Session.ExecutionBackend.Cpu,
+        "cuda" => Session.ExecutionBackend.Cuda,
+        "opencl" => Session.ExecutionBackend.OpenCL,
+        "ilgpu-cpu" => Session.ExecutionBackend.IlgpuCpu,
+        "auto" => Session.ExecutionBackend.Auto,
+        var other => throw new CliUsageException($"--backend expects cpu, cuda, opencl, ilgpu-cpu or auto, got '{other}'."),
+    };
+
     public int IntOption(string name, int defaultValue)
     {
         var s = Option(name);

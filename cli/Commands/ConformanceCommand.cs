@@ -21,6 +21,7 @@ public static class ConformanceCommand
             Overrides = overrides,
             Parallelism = args.IntOption("--threads", Environment.ProcessorCount),
             CaseTimeout = TimeSpan.FromSeconds(args.IntOption("--timeout", 60)),
+            SessionOptions = new Session.SessionOptions { Backend = args.Backend(), CpuFallback = !args.Flag("--no-fallback") },
             OnCase = r =>
             {
                 if (r.Status != CaseStatus.Passed)
@@ -30,8 +31,19 @@ public static class ConformanceCommand
         var report = runner.Run(suite);
         if (args.Option("--report") is { } path) File.WriteAllText(path, report.ToJson());
         Console.WriteLine(report.Summary);
+        if (args.Flag("--no-fallback"))
+        {
+            // Cases refused at session creation because a node has no kernel on the chosen backend.
+            int notApplicable = report.Cases.Count(c => c.Status == CaseStatus.Errored && c.Detail.Contains(NoKernelMarker, StringComparison.Ordinal));
+            Console.WriteLine($"{args.Option("--backend") ?? "cpu"} without fallback: {report.Cases.Count(c => c.Status == CaseStatus.Passed)} passed, "
+                + $"{notApplicable} not applicable (a node without a kernel there), "
+                + $"{report.Cases.Count(c => c.Status != CaseStatus.Passed) - notApplicable} failed or errored otherwise.");
+        }
         return 0;
     }
+
+    /// <summary>The start of the message of a session refused because a node has no GPU kernel.</summary>
+    public const string NoKernelMarker = "With CPU fallback off";
 
     /// <summary>The committed overrides file, when run from a checkout (tests/conformance/tolerance-overrides.txt).</summary>
     private static ToleranceOverrides DefaultOverrides()

@@ -10,7 +10,7 @@ public static class InspectCommand
 {
     public static int Execute(CliArgs args)
     {
-        if (args.Positional.Count != 1) throw new CliUsageException("usage: nativeinfer inspect <model.onnx>");
+        if (args.Positional.Count != 1) throw new CliUsageException("usage: nativeinfer inspect <model.onnx> [--backend cuda|opencl|ilgpu-cpu|auto]");
         string path = args.Positional[0];
         Model model;
         IReadOnlyList<string> unsupported = Array.Empty<string>();
@@ -37,6 +37,13 @@ public static class InspectCommand
             Console.WriteLine($"  {grp.Count(),5}  {grp.Key}");
         Console.WriteLine(unsupported.Count == 0 ? "unsupported ops: none" : "unsupported ops:");
         foreach (var u in unsupported) Console.WriteLine($"  {u}");
+        if (args.Option("--backend") is not null && unsupported.Count == 0)
+        {
+            var options = new Session.SessionOptions { Backend = args.Backend(), CpuFallback = !args.Flag("--no-fallback") };
+            using var session = new Session.GraphSession(model, options);
+            Console.WriteLine("partition:");
+            Console.Write(session.Backend?.DescribePartition() ?? "  every node runs on the CPU executor (no GPU backend selected or present)\n");
+        }
         return 0;
     }
 }

@@ -15,7 +15,7 @@ public static class RunCommand
 {
     public static int Execute(CliArgs args)
     {
-        var options = new SessionOptions { IntraOpThreads = args.IntOption("--threads", 0) };
+        var options = new SessionOptions { IntraOpThreads = args.IntOption("--threads", 0), Backend = args.Backend() };
         var sw = Stopwatch.StartNew();
         InferenceSession session;
         string label;

@@ -30,7 +30,11 @@ public sealed class GraphSession : IDisposable
         _workers = new WorkerPool(Math.Clamp(Options.EffectiveThreads, 1, WorkerPool.MaxDegreeAllowed));
         _declaredShapes = model.Graph.FeedInputs.ToDictionary(i => i.Name, i => i.Type?.Shape);
         _buffers = Options.MaxPooledBufferBytes > 0 ? new TensorBufferPool(Options.MaxPooledBufferBytes) : null;
+        Backend = ExecutionBackends.CreateRunner(_graph, Options);
     }
+
+    /// <summary>The GPU (or other) backend runner running the graph, or null when the CPU executor runs it.</summary>
+    public IGraphRunner? Backend { get; }
 
     private readonly Graph _graph;
 
@@ -85,7 +89,9 @@ public sealed class GraphSession : IDisposable
         Validate(inputs);
         using var limits = TensorLimits.Push(Options.MaxTensorBytes);
         using var threads = KernelParallelism.Use(_workers);
-        var outputs = GraphExecutor.Run(_graph, inputs, Options, cancellation, _buffers);
+        var outputs = Backend is { } backend
+            ? backend.Run(inputs, cancellation)
+            : GraphExecutor.Run(_graph, inputs, Options, cancellation, _buffers);
         var result = new KeyValuePair<string, Value?>[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
         return result;
@@ -96,6 +102,7 @@ public sealed class GraphSession : IDisposable
     {
         _disposed = true;
         _workers.Dispose();
+        Backend?.Dispose();
     }
 
     private void Validate(IReadOnlyDictionary<string, Value> inputs)

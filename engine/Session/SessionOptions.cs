@@ -1,7 +1,11 @@
 namespace NativeInfer.Session;
 
-/// <summary>Which kernels run the graph.</summary>
-public enum ExecutionBackend { Cpu, Auto }
+/// <summary>
+/// Which kernels run the graph: the managed CPU kernels, or an ILGPU accelerator (CUDA, OpenCL, ILGPU's CPU simulator)
+/// served by a registered <see cref="IExecutionBackendProvider"/> (reference NativeInfer.Engine.Gpu and call
+/// <c>NativeInfer.Gpu.GpuBackend.Register()</c>). Auto picks the best GPU present, else the CPU.
+/// </summary>
+public enum ExecutionBackend { Cpu, Auto, Cuda, OpenCL, IlgpuCpu }
 
 /// <summary>Optimizer levels in the style of ONNX Runtime's.</summary>
 public enum GraphOptimizationLevel { None = 0, Basic = 1, Extended = 2, All = 3 }
@@ -15,6 +19,12 @@ public sealed class SessionOptions
     public GraphOptimizationLevel OptimizationLevel { get; set; } = GraphOptimizationLevel.All;
 
     public ExecutionBackend Backend { get; set; } = ExecutionBackend.Cpu;
+
+    /// <summary>
+    /// With a GPU backend: true (default) runs nodes without a GPU kernel on the CPU (copies at partition boundaries);
+    /// false makes session creation fail naming every such node.
+    /// </summary>
+    public bool CpuFallback { get; set; } = true;
 
     /// <summary>Largest tensor (in bytes) a model may declare or a run may allocate. Default 4 GiB.</summary>
     public long MaxTensorBytes { get; set; } = Tensors.TensorLimits.DefaultMaxTensorBytes;

@@ -86,7 +86,7 @@ public sealed class ConformanceRunner
     {
         var sets = Directory.GetDirectories(dir, "test_data_set_*").Order(StringComparer.Ordinal).ToArray();
         if (sets.Length == 0) return new CaseResult(name, CaseStatus.Skipped, "no test_data_set_* folder", 0);
-        var session = new InferenceSession(Path.Combine(dir, "model.onnx"), SessionOptions);
+        using var session = new InferenceSession(Path.Combine(dir, "model.onnx"), SessionOptions);
         var feeds = session.Model.Graph.FeedInputs.ToList();
         var outputs = session.Model.Graph.Outputs;
         var (atol, rtol) = Overrides.For(name);
@@ -117,7 +117,7 @@ public sealed class ConformanceRunner
 
     private CaseResult RunLightModel(string name, string modelPath, string expectedPath, CancellationToken ct)
     {
-        var session = new InferenceSession(modelPath, SessionOptions);
+        using var session = new InferenceSession(modelPath, SessionOptions);
         var input = session.Model.Graph.FeedInputs.Single();
         var shape = (input.Type?.Shape ?? Array.Empty<Dim>()).Select(d => d.IsKnown ? (int)d.Value : 1).ToArray();
         var x = new Tensor<float>(shape);
