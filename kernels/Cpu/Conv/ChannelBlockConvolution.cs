@@ -42,10 +42,21 @@ internal static unsafe class ChannelBlockConvolution
 
     /// <summary>
     /// True when weights of this shape are packed for this route (and Auto runs them on it): AVX-512, not grouped,
-    /// at least half a block of output channels, and deep enough.
+    /// blocks at least <see cref="MinBlockUse"/> full, and deep enough.
     /// </summary>
     public static bool Prefers(int group, int outputChannelsPerGroup, long depth, bool unitKernel) =>
-        IsSupported && group == 1 && outputChannelsPerGroup >= Block / 2 && depth >= (unitKernel ? MinPointwiseDepth : MinDepth);
+        IsSupported && !Disabled && group == 1 && outputChannelsPerGroup > 0 &&
+        outputChannelsPerGroup >= MinBlockUse * ((outputChannelsPerGroup + Block - 1) / Block * Block) &&
+        depth >= (unitKernel ? MinPointwiseDepth : MinDepth);
+
+    /// <summary>
+    /// The least used fraction of the 64-channel blocks: fewer output channels leave too much of each tile idle
+    /// (densenet's 3×3 convs to 32 channels would compute twice their work).
+    /// </summary>
+    public const double MinBlockUse = 0.8;
+
+    /// <summary>Turns the route off for new weights (benchmarks compare sessions with and without it).</summary>
+    internal static bool Disabled;
 
     /// <summary>Floats of one group's packed weights: ceil(M/64) blocks of K × 64, zero past M.</summary>
     public static long PackedLength(int mg, int kdim) => (long)(mg + Block - 1) / Block * Block * kdim;
