@@ -12,14 +12,14 @@ namespace NativeInfer.Kernels.Gpu.Softmax;
 /// </summary>
 public sealed class GpuSoftmax
 {
-    private readonly Action<AcceleratorStream, KernelConfig, GpuSoftmaxParams, ArrayView<float>, ArrayView<float>> _kernel;
+    private readonly Action<AcceleratorStream, KernelConfig, SoftmaxArgs, ArrayView<float>, ArrayView<float>> _kernel;
 
     public GpuSoftmax(Accelerator accelerator)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         if (accelerator.MaxNumThreadsPerGroup < GpuGroupReduce.GroupSize)
             throw new NotSupportedException($"Softmax needs {GpuGroupReduce.GroupSize} threads per group; {accelerator.Name} allows {accelerator.MaxNumThreadsPerGroup}.");
-        _kernel = accelerator.LoadKernel<GpuSoftmaxParams, ArrayView<float>, ArrayView<float>>(SoftmaxKernel);
+        _kernel = accelerator.LoadKernel<SoftmaxArgs, ArrayView<float>, ArrayView<float>>(SoftmaxKernel);
     }
 
     /// <summary>Enqueues Y = (Log)Softmax(X); Y may be X.</summary>
@@ -30,10 +30,10 @@ public sealed class GpuSoftmax
         if (p.Elements > int.MaxValue) throw new NotSupportedException("GPU tensors are limited to 2^31 - 1 elements.");
         if (x.Length < p.Elements || y.Length < p.Elements) throw new ArgumentException("X or Y is smaller than Outer × Size × Inner.");
         if (p.Elements == 0) return;
-        _kernel(stream, new KernelConfig(p.Outer * p.Inner, GpuGroupReduce.GroupSize), p, x, y);
+        _kernel(stream, new KernelConfig(p.Outer * p.Inner, GpuGroupReduce.GroupSize), new SoftmaxArgs { Size = p.Size, Inner = p.Inner, Log = p.Log ? 1 : 0 }, x, y);
     }
 
-    internal static void SoftmaxKernel(GpuSoftmaxParams p, ArrayView<float> x, ArrayView<float> y)
+    internal static void SoftmaxKernel(SoftmaxArgs p, ArrayView<float> x, ArrayView<float> y)
     {
         var scratch = SharedMemory.Allocate<float>(GpuGroupReduce.GroupSize);
         int row = Grid.IdxX, inner = p.Inner, n = p.Size, t = Group.IdxX, step = Group.DimX;
@@ -45,7 +45,7 @@ public sealed class GpuSoftmax
         float s = 0f;
         for (int j = t; j < n; j += step) s += XMath.Exp(x[baseIdx + j * inner] - m);
         s = GpuGroupReduce.Reduce(scratch, s, GpuGroupReduce.Sum);
-        if (p.Log)
+        if (p.Log != 0)
         {
             float shift = m + XMath.Log(s);
             for (int j = t; j < n; j += step) y[baseIdx + j * inner] = x[baseIdx + j * inner] - shift;
@@ -55,5 +55,11 @@ public sealed class GpuSoftmax
             float inv = 1f / s;
             for (int j = t; j < n; j += step) y[baseIdx + j * inner] = XMath.Exp(x[baseIdx + j * inner] - m) * inv;
         }
+    }
+
+    /// <summary>The kernel-side params: ints only (a bool field is not blittable for ILGPU).</summary>
+    internal struct SoftmaxArgs
+    {
+        public int Size, Inner, Log;
     }
 }

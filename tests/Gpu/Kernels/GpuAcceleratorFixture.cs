@@ -35,7 +35,8 @@ public abstract class GpuAcceleratorFixture : IDisposable
     /// <summary>The launcher of type T for this accelerator, built on first use.</summary>
     public T Launcher<T>(Func<Accelerator, T> make) where T : class
     {
-        var acc = Accelerator ?? throw new InvalidOperationException("No accelerator.");
+        Skip.If(Accelerator is null, "No such accelerator here. " + Reason);
+        var acc = Accelerator!;
         lock (_launchers)
         {
             if (!_launchers.TryGetValue(typeof(T), out var l)) _launchers[typeof(T)] = l = make(acc);
