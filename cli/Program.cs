@@ -18,7 +18,7 @@ public static class Program
             return args[0] switch
             {
                 "run" => RunCommand.Execute(new CliArgs(rest)),
-                "inspect" => InspectCommand.Execute(new CliArgs(rest)),
+                "inspect" => InspectCommand.Execute(new CliArgs(rest, "--memory")),
                 "conformance" => ConformanceCommand.Execute(new CliArgs(rest)),
                 "ops" => OpsCommand.Execute(new CliArgs(rest)),
                 "bench" => BenchCommand.Execute(new CliArgs(rest, "--json")),
@@ -51,8 +51,9 @@ public static class Program
 
           nativeinfer run [<model.onnx>] [--inputs-dir DIR | --input NAME=FILE.pb ...] [--output-dir DIR] [--threads N]
               Runs a model (default: the embedded ResNet18) and prints each output; writes output_<i>.pb with --output-dir.
-          nativeinfer inspect <model.onnx>
-              Inputs, outputs, opsets, op histogram and unsupported ops.
+          nativeinfer inspect <model.onnx> [--memory [--dim NAME=VALUE ...] [--threads N]]
+              Inputs, outputs, opsets, op histogram and unsupported ops; --memory runs the model once and prints its
+              memory plan: planned activation peak, lower bound, their ratio, tensors placed.
           nativeinfer conformance <suite-dir> [--report FILE.json] [--filter REGEX] [--overrides FILE] [--threads N]
               Runs an ONNX backend-test suite folder and compares with its reference outputs.
           nativeinfer bench [<model.onnx>] [--threads N] [--iters N] [--warmup N] [--dim NAME=VALUE ...] [--seed N] [--json]
