@@ -88,7 +88,7 @@ public class MemoryPlanModelTests(ITestOutputHelper output)
         using var pooled = new GraphSession(model, new SessionOptions { IntraOpThreads = 1, MemoryPlanning = false });
         var feeds = Inputs(planned.InputNames, planned.InputMetadata);
         var expected = pooled.Run(feeds).Select(kv => kv.Value!.AsTensor().As<float>().ToArray()).ToArray();
-        for (int run = 0; run < 3; run++)
+        for (int run = 0; run < 4; run++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             var actual = planned.Run(feeds).Select(kv => kv.Value!.AsTensor().As<float>().ToArray()).ToArray();
@@ -96,9 +96,9 @@ public class MemoryPlanModelTests(ITestOutputHelper output)
             for (int o = 0; o < expected.Length; o++) Assert.Equal(expected[o], actual[o]);
             var plan = Assert.Single(planned.MemoryPlans);
             output.WriteLine($"run {run}: {allocated:N0} bytes allocated; {plan}");
-            // After the recording run, every planned tensor comes from the arena: what is still allocated is tensor
-            // objects, shapes, the outputs and kernel temporaries, far below the activations the arena holds.
-            if (run > 0) Assert.True(allocated < plan.PlannedPeakBytes / 8, $"run {run} allocated {allocated} bytes; arena {plan.PlannedPeakBytes}");
+            // Run 0 records, run 1 allocates the arena; from then on every planned tensor comes from the arena: what is
+            // still allocated is tensor objects, shapes, the outputs and kernel temporaries, far below the arena.
+            if (run > 1) Assert.True(allocated < plan.PlannedPeakBytes / 8, $"run {run} allocated {allocated} bytes; arena {plan.PlannedPeakBytes}");
         }
     }
 }
