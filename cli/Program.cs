@@ -19,7 +19,7 @@ public static class Program
             return args[0] switch
             {
                 "run" => RunCommand.Execute(new CliArgs(rest)),
-                "inspect" => InspectCommand.Execute(new CliArgs(rest, "--no-fallback")),
+                "inspect" => InspectCommand.Execute(new CliArgs(rest, "--no-fallback", "--memory")),
                 "conformance" => ConformanceCommand.Execute(new CliArgs(rest, "--no-fallback")),
                 "ops" => OpsCommand.Execute(new CliArgs(rest)),
                 "bench" => BenchCommand.Execute(new CliArgs(rest, "--json")),
@@ -55,9 +55,10 @@ public static class Program
               Runs a model (default: the embedded ResNet18) and prints each output; writes output_<i>.pb with --output-dir.
           nativeinfer gpu-gemm [--backend cuda|opencl|ilgpu-cpu] [--size N] [--iters N]
               Times the GPU SGEMM (default 4096³ on a GPU, 256³ on ILGPU's CPU simulator): TFLOP/s and deviation.
-          nativeinfer inspect <model.onnx> [--backend cuda|opencl|ilgpu-cpu|auto]
+          nativeinfer inspect <model.onnx> [--backend cuda|opencl|ilgpu-cpu|auto] [--memory [--dim NAME=VALUE ...] [--threads N]]
               Inputs, outputs, opsets, op histogram and unsupported ops; with --backend, where each node runs and the
-              copies one run makes.
+              copies one run makes; --memory runs the model once and prints its memory plan: planned activation
+              peak, lower bound, their ratio, tensors placed.
           nativeinfer conformance <suite-dir> [--report FILE.json] [--filter REGEX] [--overrides FILE] [--threads N]
                                   [--backend cuda|opencl|ilgpu-cpu|auto] [--no-fallback]
               Runs an ONNX backend-test suite folder and compares with its reference outputs.

@@ -41,6 +41,9 @@ public sealed class InferenceSession : IDisposable
     /// <summary>Bytes of freed intermediate buffers the session holds for reuse by later runs.</summary>
     public long PooledBufferBytes => _session.PooledBufferBytes;
 
+    /// <summary>The memory plans made so far, one per input signature run (planned peak, lower bound, tensors placed).</summary>
+    public IReadOnlyList<NativeInfer.Runtime.MemoryPlanSummary> MemoryPlans => _session.MemoryPlans;
+
     /// <summary>Runs the model on named inputs; returns every output in graph order. The token cancels between nodes.</summary>
     public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellation = default) =>
         _session.Run(inputs, cancellation);

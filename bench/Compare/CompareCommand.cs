@@ -176,6 +176,8 @@ public static class CompareCommand
         o.WriteLine(r.OrtPeakBytes is null && r.NativeInferPeakBytes is null
             ? "peak memory: not measured"
             : string.Create(ci, $"peak memory (VmHWM, one fresh process per engine): ORT {r.OrtPeakBytes / 1048576.0:F1} MiB, NativeInfer {r.NativeInferPeakBytes / 1048576.0:F1} MiB"));
+        if (r.NativeInferPlannedPeakBytes is { } planned)
+            o.WriteLine(string.Create(ci, $"NativeInfer planned activation peak (memory arena): {planned / 1048576.0:F1} MiB"));
         if (r.Note is not null) o.WriteLine($"note: {r.Note}");
     }
 }

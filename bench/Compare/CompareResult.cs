@@ -14,7 +14,8 @@ public sealed record CompareResult(
     long? OrtPeakBytes,
     long? NativeInferPeakBytes,
     string? Note,
-    string? Error = null)
+    string? Error = null,
+    long? NativeInferPlannedPeakBytes = null)
 {
     /// <summary>NativeInfer median ÷ ONNX Runtime median (below 1: NativeInfer is faster).</summary>
     public double Ratio => Ort is { } o && NativeInfer is { } n ? n.MedianMs / o.MedianMs : double.NaN;

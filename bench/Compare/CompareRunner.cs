@@ -22,6 +22,7 @@ public static class CompareRunner
         string? note = null;
         int warmed;
         bool stopped = false;
+        long? planned;
         using (var ni = new NativeInferEngine(model, settings.Threads))
         {
             var dims = DimOverrides.Parse(settings.Dims ?? []);
@@ -69,6 +70,7 @@ public static class CompareRunner
                     (ortTurn ? ortMs : niMs).Add(sw.Elapsed.TotalMilliseconds);
                 }
             }
+            planned = ni.PlannedPeakBytes;
             ortStats = LatencyStatistics.From(ortMs);
             niStats = LatencyStatistics.From(niMs);
         }
@@ -93,7 +95,7 @@ public static class CompareRunner
                 }
             }
         }
-        return new CompareResult(model.Name, specs, ortStats, niStats, warmed, stopped, err, ortPeak, niPeak, note);
+        return new CompareResult(model.Name, specs, ortStats, niStats, warmed, stopped, err, ortPeak, niPeak, note, NativeInferPlannedPeakBytes: planned);
     }
 
     private static string Append(string? a, string b) => a is null ? b : a + "; " + b;

@@ -31,6 +31,9 @@ public sealed class NativeInferEngine : IBenchEngine
 
     public void Run() => _session.Run(_inputs);
 
+    /// <summary>The memory planner's arena size (planned activation peak) for the bound inputs, once a run has planned it.</summary>
+    public long? PlannedPeakBytes => _session.MemoryPlans.Count > 0 ? _session.MemoryPlans.Max(p => p.PlannedPeakBytes) : null;
+
     public OutputData[] RunAndRead(IReadOnlyList<string> outputNames)
     {
         var outputs = _session.Run(_inputs);

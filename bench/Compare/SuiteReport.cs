@@ -11,18 +11,18 @@ public static class SuiteReport
     {
         var ci = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine("| model | ORT median ms | NativeInfer median ms | ratio | ORT peak MB | NativeInfer peak MB | max rel err |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| model | ORT median ms | NativeInfer median ms | ratio | ORT peak MB | NativeInfer peak MB | NI planned activations MB | max rel err |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             if (r.Error is not null)
             {
-                sb.AppendLine($"| {r.Model} | – | – | – | – | – | error: {Escape(r.Error)} |");
+                sb.AppendLine($"| {r.Model} | – | – | – | – | – | – | error: {Escape(r.Error)} |");
                 continue;
             }
             string err = double.IsNaN(r.MaxRelativeError) ? "n/a" : r.MaxRelativeError.ToString("0.0e+0", ci) + (r.OutputsAgree ? "" : " ✗");
             sb.AppendLine(string.Create(ci,
-                $"| {r.Model} | {r.Ort!.MedianMs:F2} | {r.NativeInfer!.MedianMs:F2} | {r.Ratio:F2} | {Mb(r.OrtPeakBytes)} | {Mb(r.NativeInferPeakBytes)} | {err} |"));
+                $"| {r.Model} | {r.Ort!.MedianMs:F2} | {r.NativeInfer!.MedianMs:F2} | {r.Ratio:F2} | {Mb(r.OrtPeakBytes)} | {Mb(r.NativeInferPeakBytes)} | {Mb1(r.NativeInferPlannedPeakBytes)} | {err} |"));
         }
         var ratios = results.Where(r => r.Error is null && double.IsFinite(r.Ratio) && r.Ratio > 0).Select(r => r.Ratio).ToList();
         sb.AppendLine();
@@ -30,7 +30,7 @@ public static class SuiteReport
             : FormattableString.Invariant($"Geometric-mean ratio NativeInfer/ORT: **{GeometricMean(ratios):F2}** over {ratios.Count} model(s) (below 1: NativeInfer faster)."));
         sb.AppendLine();
         sb.AppendLine(string.Create(ci, $"{date:yyyy-MM-dd HH:mm} UTC · {MachineInfo.CpuModel}, {MachineInfo.Cores} cores · {MachineInfo.Runtime} · ONNX Runtime {MachineInfo.OrtVersion} (CPU EP, ORT_ENABLE_ALL, sequential, inter-op 1, intra-op spinning off)"));
-        sb.AppendLine(string.Create(ci, $"Threads: {settings.Threads} per engine · up to {settings.Iterations} timed runs per engine (alternating, after up to {settings.Warmup} warm-up runs), stopped after {settings.BudgetSeconds:0.#} s per model · median of single-run wall times · peak MB: VmHWM of a fresh child process per engine (load + {settings.ProbeRuns} run(s), .NET runtime included) · max rel err: max |NI − ORT| ÷ max |ORT| (tolerance {OutputAgreement.Tolerance:0e+0}, ✗ over)."));
+        sb.AppendLine(string.Create(ci, $"Threads: {settings.Threads} per engine · up to {settings.Iterations} timed runs per engine (alternating, after up to {settings.Warmup} warm-up runs), stopped after {settings.BudgetSeconds:0.#} s per model · median of single-run wall times · peak MB: VmHWM of a fresh child process per engine (load + {settings.ProbeRuns} run(s), .NET runtime included) · NI planned activations: the memory planner's arena for these inputs (node outputs only, no weights) · max rel err: max |NI − ORT| ÷ max |ORT| (tolerance {OutputAgreement.Tolerance:0e+0}, ✗ over)."));
         int stopped = results.Count(r => r.StoppedByBudget);
         if (stopped > 0) sb.AppendLine($"Time budget cut {stopped} model(s) short: " + string.Join(", ", results.Where(r => r.StoppedByBudget).Select(r => $"{r.Model} ({r.Ort!.Count} runs)")) + ".");
         var notes = results.Where(r => r.Note is not null).Select(r => $"{r.Model}: {r.Note}").ToList();
@@ -42,6 +42,8 @@ public static class SuiteReport
         values.Count == 0 ? double.NaN : Math.Exp(values.Average(Math.Log));
 
     private static string Mb(long? bytes) => bytes is { } b ? (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Mb1(long? bytes) => bytes is { } b ? (b / 1048576.0).ToString("F1", CultureInfo.InvariantCulture) : "n/a";
 
     private static string Escape(string s) => s.Replace("|", "\\|").ReplaceLineEndings(" ");
 }

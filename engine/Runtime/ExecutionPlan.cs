@@ -93,6 +93,9 @@ internal sealed class ExecutionPlan
     /// <summary>Per graph output: its slot, or an outer name (≤ <see cref="OuterBase"/>).</summary>
     public int[] OutputSlots { get; }
 
+    /// <summary>Memory plans of this graph's runs as a main graph, one per input signature.</summary>
+    public SignatureMemoryPlans MemoryPlans { get; } = new();
+
     private readonly ExecutionScope?[] _spares = new ExecutionScope?[4];
 
     /// <summary>A scope to run this plan in: a cached one when available (scopes are reused across runs).</summary>

@@ -17,6 +17,11 @@ namespace NativeInfer.Runtime;
 /// kernels allocated themselves) are never returned; nor are arrays referenced from graph outputs (kept slots), from
 /// sequences or maps (mutable containers: pinned), or anything once a value of an unknown kind appears.
 /// </para>
+/// <para>
+/// Memory planning (main graph runs): the first run with an input signature carries a <see cref="MemoryRecorder"/>
+/// that notes every allocation by (step, ordinal within the step) and when its buffer died; later runs carry a
+/// <see cref="MemoryArena"/> that serves planned allocations from their arena offsets, the pool serving the rest.
+/// </para>
 /// </summary>
 internal sealed class ExecutionScope
 {
@@ -31,6 +36,9 @@ internal sealed class ExecutionScope
     private SessionOptions? _contextOptions;
     private readonly Value?[][] _nodeInputs;
     private bool _recycle;
+    private MemoryArena? _arena;
+    private MemoryRecorder? _recorder;
+    private int _step, _ordinal;
 
     private static readonly ExecutionPlan s_noGraph = new(new IR.Graph());
 
@@ -90,6 +98,8 @@ internal sealed class ExecutionScope
         _slots.AsSpan().Fill(s_unset);
         foreach (var inputs in _nodeInputs) Array.Clear(inputs); // a failed node leaves its inputs behind
         _owned.Clear();
+        _arena = null;
+        _recorder = null;
         Parent = null;
         Pool = null;
         Observer = null;
@@ -97,11 +107,38 @@ internal sealed class ExecutionScope
 
     public OpContext Context(int step) => _contexts![step];
 
+    /// <summary>Attaches a recorder (first run of a signature) or an arena (later runs) to this execution.</summary>
+    public void AttachMemory(MemoryArena? arena, MemoryRecorder? recorder)
+    {
+        if (!_recycle) return;
+        _recorder = recorder;
+        _arena = arena;
+        if (arena is null) return;
+        arena.Reset();
+        for (int a = 0; a < arena.Arrays.Length; a++) _owned[arena.Arrays[a]] = new OwnedBuffer(0, -1 - a, false, -1);
+    }
+
+    /// <summary>The arena this execution places buffers in, if any.</summary>
+    public MemoryArena? Arena => _arena;
+
+    /// <summary>Whether buffer tracking stayed on for the whole execution (a recording is only valid then).</summary>
+    public bool Tracked => _recycle;
+
+    /// <summary>Marks the start of node <paramref name="step"/>: allocations are numbered from 0 within each step.</summary>
+    public void BeginStep(int step)
+    {
+        _step = step;
+        _ordinal = 0;
+    }
+
     public Value?[] NodeInputArray(int step) => _nodeInputs[step];
 
     public void SetSlot(int slot, Value? value) => _slots[slot] = value;
 
     /// <summary>The value in a plan slot or outer name (see <see cref="ExecutionPlan.NodeInputs"/>).</summary>
+    /// <summary>The value in a slot of this scope, or null when unset (no outer lookup).</summary>
+    public Value? Peek(int slot) => ReferenceEquals(_slots[slot], s_unset) ? null : _slots[slot];
+
     public Value? Read(int slot)
     {
         if (slot < 0) return Outer(Plan.OuterNames[ExecutionPlan.OuterBase - slot]);
@@ -146,21 +183,27 @@ internal sealed class ExecutionScope
     public static void ExitAllocation(ExecutionScope? previous) => t_allocating = previous;
 
     /// <summary>
-    /// An array for a new tensor from the run's buffer pool, or null when no run on this thread pools (the caller
+    /// Memory for a new tensor from the run's arena or buffer pool; false when no run on this thread pools (the caller
     /// allocates). Zeroed when <paramref name="clear"/>.
     /// </summary>
-    internal static T[]? TryRent<T>(int length, bool clear)
+    internal static bool TryRent<T>(int length, bool clear, out Memory<T> memory)
     {
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>()) return null;
+        memory = default;
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>()) return false;
         var scope = t_allocating;
-        if (scope is null) return null;
+        if (scope is null) return false;
+        int ordinal = scope._ordinal++;
+        if (scope._arena is { } arena && arena.TryPlace(scope._step, ordinal, length, clear, out memory)) return true;
         long bytes = (long)length * Unsafe.SizeOf<T>();
-        if (bytes < TensorBufferPool.MinPooledBytes) return null;
-        var array = scope.Pool!.TryTake<T>(length);
+        var recorder = scope._recorder;
+        if (bytes < TensorBufferPool.MinPooledBytes && recorder is null) return false;
+        var array = bytes < TensorBufferPool.MinPooledBytes ? null : scope.Pool!.TryTake<T>(length);
         if (array is null) array = clear ? new T[length] : GC.AllocateUninitializedArray<T>(length);
         else if (clear) Array.Clear(array);
-        scope._owned[array] = new OwnedBuffer(0, bytes, Pinned: false);
-        return array;
+        int record = recorder?.Allocated(ArenaElement<T>.Instance, length, scope._step, ordinal) ?? -1;
+        scope._owned[array] = new OwnedBuffer(0, bytes, Pinned: false, record);
+        memory = array;
+        return true;
     }
 
     private void Track(Value? value, int delta)
@@ -179,7 +222,7 @@ internal sealed class ExecutionScope
                 if (delta > 0) Pin(value);
                 return;
             default:
-                _recycle = false; // a value kind we cannot look inside: stop returning buffers for this execution
+                StopTracking(); // a value kind we cannot look inside: stop returning buffers for this execution
                 return;
         }
     }
@@ -189,17 +232,24 @@ internal sealed class ExecutionScope
         var array = t.StorageArray;
         if (array is null)
         {
-            if (delta > 0 && t.Length > 0) _recycle = false; // storage we cannot identify may alias one of ours
+            if (delta > 0 && t.Length > 0) StopTracking(); // storage we cannot identify may alias one of ours
             return;
         }
         ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_owned, array);
         if (Unsafe.IsNullRef(ref entry)) return;
+        if (entry.Bytes < 0)
+        {
+            _arena!.Count(t, (int)(-1 - entry.Bytes), delta);
+            return;
+        }
         entry.Refs += delta;
+        if (entry.Record >= 0 && delta > 0) _recorder!.Referenced(entry.Record);
         if (entry.Refs == 0 && !entry.Pinned)
         {
             long bytes = entry.Bytes;
+            if (entry.Record >= 0) _recorder!.Freed(entry.Record, _step);
             _owned.Remove(array);
-            Pool!.Return(array, bytes);
+            if (bytes >= TensorBufferPool.MinPooledBytes) Pool!.Return(array, bytes);
         }
     }
 
@@ -210,7 +260,13 @@ internal sealed class ExecutionScope
         {
             case Tensor t when t.StorageArray is { } array:
                 ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_owned, array);
-                if (!Unsafe.IsNullRef(ref entry)) entry.Pinned = true;
+                if (Unsafe.IsNullRef(ref entry)) return;
+                if (entry.Bytes < 0) _arena!.Pin(t, (int)(-1 - entry.Bytes));
+                else
+                {
+                    entry.Pinned = true;
+                    if (entry.Record >= 0) _recorder!.Pinned(entry.Record);
+                }
                 return;
             case OptionalValue o: Pin(o.Inner); return;
             case SequenceValue s: foreach (var item in s.Items) Pin(item); return;
@@ -218,7 +274,15 @@ internal sealed class ExecutionScope
         }
     }
 
-    private record struct OwnedBuffer(int Refs, long Bytes, bool Pinned);
+    private void StopTracking()
+    {
+        _recycle = false;
+        _recorder?.Invalidate();
+        if (_arena is not null) _arena.Disabled = true;
+    }
+
+    /// <summary>A buffer this execution handed out: Bytes &lt; 0 marks arena k = −1 − Bytes; Record: the recorder's id or −1.</summary>
+    private record struct OwnedBuffer(int Refs, long Bytes, bool Pinned, int Record);
 
     private sealed class UnsetValue : Value;
 }

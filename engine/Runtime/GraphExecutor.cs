@@ -45,17 +45,41 @@ internal static class GraphExecutor
         var plan = PlanFor(graph);
         var scope = plan.RentScope();
         scope.Begin(null, options, pool, cancellation);
+        MemoryPlan? memoryPlan = null;
+        MemoryArena? arena = null;
         try
         {
             foreach (var (slot, t) in plan.Initializers) scope.SetSlot(slot, t);
             foreach (var (name, v) in feeds)
                 if (plan.SlotOf.TryGetValue(name, out int slot)) scope.SetSlot(slot, v);
-            return Execute(scope);
+            if (pool is null || !options.MemoryPlanning) return Execute(scope);
+
+            // First run with these input shapes: record lifetimes and plan. Later runs: place outputs in the arena.
+            var entry = plan.MemoryPlans.Find(scope, plan.GraphInputSlots);
+            if (entry is null && plan.MemoryPlans.HasRoom)
+            {
+                var recorder = new MemoryRecorder(plan.Order.Length);
+                scope.AttachMemory(null, recorder);
+                var outputs = Execute(scope);
+                bool valid = recorder.Valid && scope.Tracked;
+                var recorded = valid ? recorder.Build() : null;
+                plan.MemoryPlans.Add(SignatureMemoryPlans.Signature(scope, plan.GraphInputSlots), recorded);
+                if (recorded is not null && recorded.PlannedBytes <= options.MaxPooledBufferBytes) pool.Clear(); // the arena takes over these buffers
+                return outputs;
+            }
+            memoryPlan = entry?.Plan;
+            if (memoryPlan is null || memoryPlan.PlannedBytes > options.MaxPooledBufferBytes) return Execute(scope);
+            arena = memoryPlan.RentArena();
+            scope.AttachMemory(arena, null);
+            var result = Execute(scope);
+            for (int i = 0; i < result.Length; i++) result[i] = arena.Detach(result[i]);
+            return result;
         }
         finally
         {
             scope.End();
             plan.ReturnScope(scope);
+            if (arena is not null) memoryPlan!.ReturnArena(arena);
         }
     }
 
@@ -72,6 +96,7 @@ internal static class GraphExecutor
             {
                 cancellation.ThrowIfCancellationRequested();
                 var node = order[step];
+                scope.BeginStep(step);
                 var op = node.Op ?? throw new InvalidOperationException($"Node {node} has no bound op.");
                 var inputSlots = plan.NodeInputs[step];
                 var inputs = scope.NodeInputArray(step);

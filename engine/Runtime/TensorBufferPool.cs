@@ -19,6 +19,16 @@ internal sealed class TensorBufferPool(long maxBytes)
         get { lock (_free) return _bytes; }
     }
 
+    /// <summary>Drops every pooled buffer (a memory arena took over their role).</summary>
+    public void Clear()
+    {
+        lock (_free)
+        {
+            _free.Clear();
+            _bytes = 0;
+        }
+    }
+
     public T[]? TryTake<T>(int length)
     {
         lock (_free)

@@ -50,6 +50,9 @@ public sealed class GraphSession : IDisposable
     /// <summary>Bytes of freed intermediate buffers held for reuse (0 with reuse off).</summary>
     public long PooledBufferBytes => _buffers?.PooledBytes ?? 0;
 
+    /// <summary>The memory plans made so far, one per input signature run (see <see cref="SessionOptions.MemoryPlanning"/>).</summary>
+    public IReadOnlyList<MemoryPlanSummary> MemoryPlans => MemoryPlanning.Of(_graph);
+
     private readonly WorkerPool _workers;
     private volatile bool _disposed;
 

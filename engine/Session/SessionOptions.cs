@@ -38,6 +38,13 @@ public sealed class SessionOptions
     /// </summary>
     public long MaxPooledBufferBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// Memory planning (needs buffer reuse on): the first run with an input signature records tensor lifetimes, later
+    /// runs place node outputs at planned offsets in one arena per element type (see <c>GraphSession.MemoryPlans</c>).
+    /// Default on; an arena larger than <see cref="MaxPooledBufferBytes"/> is planned but not used.
+    /// </summary>
+    public bool MemoryPlanning { get; set; } = true;
+
     /// <summary>Called before and after every node of every run (null: no cost).</summary>
     public IExecutionObserver? Observer { get; set; }
 

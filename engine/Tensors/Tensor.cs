@@ -119,7 +119,7 @@ public sealed class Tensor<T> : Tensor
     public Tensor(int[] shape) : base(DataTypes.Of<T>(), shape)
     {
         TensorLimits.CheckAllocation(Length, DataType);
-        if (Runtime.ExecutionScope.TryRent<T>(Length, clear: true) is { } pooled)
+        if (Runtime.ExecutionScope.TryRent<T>(Length, clear: true, out var pooled))
         {
             Memory = pooled;
             return;
@@ -142,15 +142,15 @@ public sealed class Tensor<T> : Tensor
     /// <summary>
     /// A tensor whose elements may hold garbage: for kernels that overwrite every element. Same as
     /// <c>new Tensor&lt;T&gt;(shape)</c> except that the zeroing may be skipped (reference types are still initialized);
-    /// during a run the buffer may come from the session's pool, holding a previous tensor's values.
+    /// during a run the buffer may come from the session's pool or memory arena, holding a previous tensor's values.
     /// </summary>
     public static Tensor<T> Uninitialized(int[] shape)
     {
         int length = ShapeUtil.ElementCount(shape);
         TensorLimits.CheckAllocation(length, DataTypes.Of<T>());
         if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>()) return new Tensor<T>(shape);
-        var array = Runtime.ExecutionScope.TryRent<T>(length, clear: false) ?? GC.AllocateUninitializedArray<T>(length);
-        return new Tensor<T>(array, shape);
+        if (Runtime.ExecutionScope.TryRent<T>(length, clear: false, out var pooled)) return new Tensor<T>(pooled, shape);
+        return new Tensor<T>(GC.AllocateUninitializedArray<T>(length), shape);
     }
 
     /// <summary>A rank-0 tensor holding one value.</summary>

@@ -69,14 +69,14 @@ public class CompareTests
         var s = LatencyStatistics.From([10.0]);
         var results = new[]
         {
-            new CompareResult("a", [], s, LatencyStatistics.From([20.0]), 1, false, 1e-6, 100L << 20, 50L << 20, null),
+            new CompareResult("a", [], s, LatencyStatistics.From([20.0]), 1, false, 1e-6, 100L << 20, 50L << 20, null, NativeInferPlannedPeakBytes: 3L << 19),
             new CompareResult("b", [], s, LatencyStatistics.From([80.0]), 1, false, 2e-3, null, null, null),
             CompareResult.Failed("c", "boom"),
         };
         string md = SuiteReport.Markdown(results, new CompareSettings(), new DateTime(2026, 1, 2));
-        Assert.Contains("| model | ORT median ms | NativeInfer median ms | ratio | ORT peak MB | NativeInfer peak MB | max rel err |", md);
-        Assert.Contains("| a | 10.00 | 20.00 | 2.00 | 100 | 50 | 1.0e-6 |", md);
-        Assert.Contains("| b | 10.00 | 80.00 | 8.00 | n/a | n/a | 2.0e-3 ✗ |", md);
+        Assert.Contains("| model | ORT median ms | NativeInfer median ms | ratio | ORT peak MB | NativeInfer peak MB | NI planned activations MB | max rel err |", md);
+        Assert.Contains("| a | 10.00 | 20.00 | 2.00 | 100 | 50 | 1.5 | 1.0e-6 |", md);
+        Assert.Contains("| b | 10.00 | 80.00 | 8.00 | n/a | n/a | n/a | 2.0e-3 ✗ |", md);
         Assert.Contains("| c |", md);
         Assert.Contains("**4.00** over 2 model(s)", md); // √(2 × 8)
         Assert.Contains("2026-01-02", md);

@@ -45,7 +45,8 @@ public class BufferReuseTests
     {
         // One thread: every allocation of the run happens on this thread, where the counter sees it.
         // ElementwiseFusion off: it would merge Relu(c2) + Add into one node, leaving fewer intermediates than counted below.
-        var options = new SessionOptions { IntraOpThreads = 1, DisabledPasses = { "ElementwiseFusion" } };
+        // MemoryPlanning off: this tests the pool (the arena's counterpart is in Memory/MemoryArenaSessionTests).
+        var options = new SessionOptions { IntraOpThreads = 1, DisabledPasses = { "ElementwiseFusion" }, MemoryPlanning = false };
         using var s = new InferenceSession(ConvModel(), options);
         var input = new Dictionary<string, Value> { ["x"] = new Tensor<float>(Random(8 * 1024, 3), [1, 8, 32, 32]) };
         s.Run(input); // JIT, plan building, kernel warm-up
@@ -73,7 +74,8 @@ public class BufferReuseTests
     [InlineData(2)]
     public void ReuseGivesTheSameOutputsAsNoReuseAndNeverTouchesReturnedOutputs(int threads)
     {
-        using var reuse = new InferenceSession(ConvModel(), new SessionOptions { IntraOpThreads = threads });
+        // MemoryPlanning off: this tests the pool (with the arena the pool stays empty; see Memory/MemoryArenaSessionTests).
+        using var reuse = new InferenceSession(ConvModel(), new SessionOptions { IntraOpThreads = threads, MemoryPlanning = false });
         using var plain = new InferenceSession(ConvModel(), new SessionOptions { IntraOpThreads = threads, MaxPooledBufferBytes = 0 });
         var x1 = Random(8 * 1024, 10);
         var x2 = Random(8 * 1024, 11);

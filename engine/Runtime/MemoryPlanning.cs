@@ -1,0 +1,16 @@
+namespace NativeInfer.Runtime;
+
+/// <summary>Read access to the memory plans the executor made for a graph (see <see cref="MemoryPlan"/>).</summary>
+public static class MemoryPlanning
+{
+    /// <summary>One summary per input signature the graph ran with as a main graph (signatures that could not be planned are skipped).</summary>
+    public static IReadOnlyList<MemoryPlanSummary> Of(IR.Graph graph)
+    {
+        var plan = GraphExecutor.PlanFor(graph);
+        var fed = graph.Inputs.Select(i => !graph.Initializers.ContainsKey(i.Name)).ToArray();
+        return plan.MemoryPlans.Entries
+            .Where(e => e.Plan is not null)
+            .Select(e => e.Plan!.Summary(SignatureMemoryPlans.Describe(e.Signature, fed)))
+            .ToArray();
+    }
+}
