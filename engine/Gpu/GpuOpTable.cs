@@ -49,6 +49,9 @@ public sealed class GpuOpTable
         Ops.GpuFusedElementwiseOp.Register(t);
         Ops.GpuMatMulOps.Register(t);
         Ops.GpuShapeOps.Register(t);
+        Ops.GpuConvOps.Register(t);
+        Ops.GpuNormalizationOps.Register(t);
+        Ops.GpuDataOps.Register(t);
         return t;
     }
 
