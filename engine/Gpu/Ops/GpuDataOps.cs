@@ -138,15 +138,7 @@ internal sealed class GpuTransposeOp(long[]? perm) : GpuOp
     {
         var x = inputs.Req(0);
         int rank = x.Rank;
-        var p = new int[rank];
-        if (perm is null)
-            for (int i = 0; i < rank; i++) p[i] = rank - 1 - i;
-        else
-        {
-            if (perm.Length != rank) throw new ArgumentException($"Transpose perm has {perm.Length} entries for rank {rank}.");
-            for (int i = 0; i < rank; i++)
-                p[i] = perm[i] >= 0 && perm[i] < rank ? (int)perm[i] : throw new ArgumentException($"Transpose perm entry {perm[i]} is out of range.");
-        }
+        var p = NativeInfer.Ops.TensorManip.Transpose.Permutation(perm, x.Shape);
         var outShape = new int[rank];
         for (int i = 0; i < rank; i++) outShape[i] = x.Shape[p[i]];
         var y = ctx.Allocate(DataType.Float, outShape);
