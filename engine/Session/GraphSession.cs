@@ -92,6 +92,7 @@ public sealed class GraphSession : IDisposable
         Validate(inputs);
         using var limits = TensorLimits.Push(Options.MaxTensorBytes);
         using var threads = KernelParallelism.Use(_workers);
+        using var held = _workers.Hold();
         var outputs = Backend is { } backend
             ? backend.Run(inputs, cancellation)
             : GraphExecutor.Run(_graph, inputs, Options, cancellation, _buffers);

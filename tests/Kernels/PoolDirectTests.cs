@@ -92,6 +92,50 @@ public class PoolDirectTests
         Assert.True(tested >= 200);
     }
 
+    /// <summary>
+    /// Small planes take the flat path: inception-style 3×3 stride-1 same-padded pools, stride-2 pools with trailing
+    /// pads, planes narrower and wider than a vector, both kinds, NaN and −∞ in the max inputs.
+    /// </summary>
+    [Theory]
+    [InlineData(14, 14, 3, 1, 1, 1)]
+    [InlineData(7, 7, 3, 1, 1, 1)]
+    [InlineData(14, 14, 3, 2, 0, 1)]
+    [InlineData(28, 28, 3, 1, 1, 1)]
+    [InlineData(5, 3, 3, 1, 1, 1)]
+    [InlineData(9, 40, 5, 2, 2, 2)]
+    [InlineData(1, 19, 2, 1, 0, 1)]
+    [InlineData(13, 13, 3, 2, 0, 0)]
+    public void SmallPlanesMatchReducer(int h, int w, int k, int stride, int padBegin, int padEnd)
+    {
+        var rng = new Random(h * 1000 + w * 10 + k);
+        int oh = (h + padBegin + padEnd - k) / stride + 1, ow = (w + padBegin + padEnd - k) / stride + 1;
+        var g = new SpatialGeometry([h, w], [k, k], [stride, stride], [1, 1], [padBegin, padBegin], [oh, ow]);
+        int planes = 9;
+        int[] ends = [padEnd, padEnd];
+        foreach (bool special in new[] { false, true })
+        {
+            var x = Data(rng, planes * g.InputSize, special);
+            if (special) Array.Fill(x, float.NaN, 0, Math.Min(x.Length, 2 * w + 3)); // all-NaN windows in plane 0
+            var expected = new float[planes * g.OutputSize];
+            Pooling.Run<float, MaxReducer<float>>(x, planes, g, ends, expected, default, false, new MaxReducer<float>());
+            var y = new float[expected.Length];
+            DirectPooling.Max(x, planes, g, y);
+            for (int i = 0; i < y.Length; i++)
+                Assert.True(expected[i].Equals(y[i]), $"max y[{i}] = {y[i]}, expected {expected[i]}");
+        }
+        foreach (bool countPadding in new[] { false, true })
+        {
+            var x = Data(rng, planes * g.InputSize, special: false);
+            var expected = new float[planes * g.OutputSize];
+            Pooling.Run<float, AverageReducer<float>>(x, planes, g, ends, expected, default, false, new AverageReducer<float>(countPadding));
+            var y = new float[expected.Length];
+            DirectPooling.Average(x, planes, g, ends, countPadding, y);
+            // Sums of ≤ 25 terms of magnitude ≤ 2 in another order, divided by the count: a few ulps of 2.
+            for (int i = 0; i < y.Length; i++)
+                Assert.True(Math.Abs(expected[i] - y[i]) <= 2e-6, $"avg y[{i}] = {y[i]}, expected {expected[i]}");
+        }
+    }
+
     /// <summary>A window over the whole unpadded plane (ResNet's final 7×7 average) takes the plane-mean path.</summary>
     [Theory]
     [InlineData(7, 7, false)]

@@ -49,13 +49,46 @@ public static unsafe class DirectPooling
         for (int kh = 0, t = 0; kh < g.Kernel3[1]; kh++)
             for (int kw = 0; kw < g.Kernel3[2]; kw++, t++) taps[t] = layout.TapOffset(kh, kw, g);
         float[]? inverse = max ? null : InverseCounts(g, padEnd, countPadding);
-        fixed (float* px = x)
-        fixed (float* py = y)
+        float[]? columns = FlatApplies(g) ? ArrayPool<float>.Shared.Rent(g.InputSize) : null;
+        try
         {
-            var job = new Job((nint)px, (nint)py, g, layout, taps, inverse);
-            if ((long)planes * g.OutputSize * g.KernelSize >= ParallelThreshold && planes > 1) KernelParallelism.For(0, planes, job.Plane);
-            else for (int p = 0; p < planes; p++) job.Plane(p);
+            if (columns is not null)
+                for (int i = 0, w = g.In3[2]; i < g.InputSize; i++) columns[i] = i % w;
+            fixed (float* px = x)
+            fixed (float* py = y)
+            fixed (float* pc = columns)
+            {
+                var job = new Job((nint)px, (nint)py, g, layout, taps, inverse, (nint)pc);
+                if ((long)planes * g.OutputSize * g.KernelSize >= ParallelThreshold && planes > 1) KernelParallelism.For(0, planes, job.Plane);
+                else for (int p = 0; p < planes; p++) job.Plane(p);
+            }
         }
+        finally
+        {
+            if (columns is not null) ArrayPool<float>.Shared.Return(columns);
+        }
+    }
+
+    /// <summary>Planes at most this many floats take the flat path (its scratch lives on the stack).</summary>
+    private const int FlatMaxPlane = 4096;
+
+    /// <summary>
+    /// The flat path's conditions: a small plane, no dilation, leading pads smaller than the kernel, a kernel no larger
+    /// than the input, and every window's first position inside the input (so each window holds an input cell).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool FlatApplies(SpatialGeometry g)
+    {
+        int h = g.In3[1], w = g.In3[2];
+        if (g.InputSize > FlatMaxPlane || g.InputSize < 4 || g.OutputSize == 0) return false;
+        for (int a = 1; a < 3; a++)
+        {
+            if (g.Dilation3[a] != 1 || g.Pad3[a] >= g.Kernel3[a] || g.Kernel3[a] > g.In3[a] || g.Kernel3[a] > 64) return false;
+            // Stride 1 and an output as large as the input (same padding): the flat result is the output. Strided pools
+            // were measured slower this way (the cells between strides are computed and dropped).
+            if (g.Stride3[a] != 1 || g.Out3[a] != g.In3[a]) return false;
+        }
+        return h * w == g.InputSize;
     }
 
     /// <summary>True when the only window is the whole plane: one output, kernel = input, no pads, no dilation.</summary>
@@ -87,7 +120,7 @@ public static unsafe class DirectPooling
         return inv;
     }
 
-    private sealed class Job(nint x, nint y, SpatialGeometry g, PaddedPlane layout, int[] taps, float[]? inverse)
+    private sealed class Job(nint x, nint y, SpatialGeometry g, PaddedPlane layout, int[] taps, float[]? inverse, nint columns)
     {
         /// <summary>Floats of per-plane scratch below which it lives on the stack.</summary>
         private const int StackScratch = 4096;
@@ -101,7 +134,11 @@ public static unsafe class DirectPooling
             int ow = g.Out3[2], iw = g.In3[2];
             fixed (float* inv = inverse)
             {
-                if (g.Kernel3[2] > MaxSeparableKernel || g.Kernel3[1] > MaxSeparableKernel) Padded(src, dst, inv);
+                int n = g.InputSize;
+                if (columns != 0 && Vector512.IsHardwareAccelerated && n >= 16) Flat<Simd512, Vector512<float>>(src, dst, inv);
+                else if (columns != 0 && Vector256.IsHardwareAccelerated && n >= 8) Flat<Simd256, Vector256<float>>(src, dst, inv);
+                else if (columns != 0 && Vector128.IsHardwareAccelerated && n >= 4) Flat<Simd128, Vector128<float>>(src, dst, inv);
+                else if (g.Kernel3[2] > MaxSeparableKernel || g.Kernel3[1] > MaxSeparableKernel) Padded(src, dst, inv);
                 else if (Vector512.IsHardwareAccelerated && ow >= 16 && iw >= 16) Separable<Simd512, Vector512<float>>(src, dst, inv);
                 else if (Vector256.IsHardwareAccelerated && ow >= 8 && iw >= 8) Separable<Simd256, Vector256<float>>(src, dst, inv);
                 else if (Vector128.IsHardwareAccelerated && ow >= 4 && iw >= 4) Separable<Simd128, Vector128<float>>(src, dst, inv);
@@ -222,6 +259,103 @@ public static unsafe class DirectPooling
                 }
             }
             if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+        }
+
+        private void Flat<TS, TV>(float* src, float* dst, float* inv) where TS : ISimdFloat<TV> where TV : struct
+        {
+            if (inv == null) Flat<TS, TV, MaxKind>(src, dst, inv);
+            else Flat<TS, TV, SumKind>(src, dst, inv);
+        }
+
+        /// <summary>
+        /// Small planes, reduced as one flat array rather than row by row (a 14-wide row fills less than one vector):
+        /// a vertical pass reduces each kernel row's taps into V over the flat range of window rows where that tap is
+        /// in bounds, then a horizontal pass reduces V's kernel columns, masking the taps whose column falls outside
+        /// the row (found by comparing a column-index vector with the tap's bounds). The result Z holds every window
+        /// whose first position is a plane cell; with stride 1 and an output as wide as the input it is the output,
+        /// otherwise the output picks Z's cells at the strides. Max skips NaNs (an accumulator starting at −∞ never
+        /// takes one) and sends windows left at −∞ to the scalar rule.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+        private void Flat<TS, TV, TKind>(float* src, float* dst, float* inv) where TS : ISimdFloat<TV> where TV : struct
+            where TKind : struct, IPoolKind
+        {
+            int h = g.In3[1], w = g.In3[2], oh = g.Out3[1], ow = g.Out3[2];
+            int kh = g.Kernel3[1], kw = g.Kernel3[2], sh = g.Stride3[1], sw = g.Stride3[2];
+            int padTop = g.Pad3[1], padLeft = g.Pad3[2];
+            int width = TS.Width;
+            bool max = TKind.IsMax;
+            float fill = max ? float.NegativeInfinity : 0f;
+            var fillV = TS.Splat(fill);
+            int zh = (oh - 1) * sh + 1, zn = zh * w;
+            bool direct = sh == 1 && sw == 1 && ow == w && zn >= width;
+            int margin = kw + width;
+            float* vbuf = stackalloc float[zn + 2 * margin];
+            float* v = vbuf + margin;
+            float* zbuf = stackalloc float[direct ? 1 : zn + width];
+            float* z = direct ? dst : zbuf;
+            float* cols = (float*)columns;
+
+            // Vertical: V[r, c] = reduce over kernel rows t of X[r − padTop + t, c], for the rows where that is in bounds.
+            new Span<float>(v, zn).Fill(fill);
+            for (int t = 0; t < kh; t++)
+            {
+                int lo = Math.Max(0, padTop - t), hi = Math.Min(zh, h + padTop - t);
+                if (lo >= hi) continue;
+                float* xs = src + (long)(t - padTop) * w;
+                int p = lo * w, end = hi * w;
+                for (; p + width <= end; p += width)
+                {
+                    var acc = TS.Load(v + p);
+                    var xv = TS.Load(xs + p);
+                    TS.Store(v + p, max ? TS.MaxKeep(acc, xv) : TS.Add(acc, xv));
+                }
+                for (; p < end; p++)
+                {
+                    float xv = xs[p];
+                    v[p] = max ? (xv > v[p] ? xv : v[p]) : v[p] + xv;
+                }
+            }
+
+            // Horizontal: Z[r, c] = reduce over kernel columns t of V[r, c − padLeft + t] where that column is in the row.
+            int span = Math.Max(zn, width);
+            for (int p = 0; ; p += width)
+            {
+                if (p + width > span) p = span - width;
+                var col = TS.Load(cols + p);
+                var acc = fillV;
+                for (int t = 0; t < kw; t++)
+                {
+                    var tap = TS.Load(v + p - padLeft + t);
+                    if (t != padLeft) tap = TS.Within(col, padLeft - t, w + padLeft - t, tap, fillV);
+                    acc = max ? TS.MaxKeep(acc, tap) : TS.Add(acc, tap);
+                }
+                if (!direct) TS.Store(z + p, acc);
+                else if (max)
+                {
+                    TS.Store(z + p, acc);
+                    if (TS.AnyEqual(acc, float.NegativeInfinity))
+                        for (int i = 0; i < width; i++)
+                            if (z[p + i] == float.NegativeInfinity) z[p + i] = MaxWindow(src, (p + i) / w, (p + i) % w);
+                }
+                else TS.Store(z + p, TS.Mul(acc, TS.Load(inv + p)));
+                if (p + width >= span) break;
+            }
+            if (direct) return;
+
+            for (int i = 0; i < oh; i++)
+            {
+                float* zr = z + (long)i * sh * w;
+                float* o = dst + (long)i * ow;
+                if (max)
+                    for (int j = 0; j < ow; j++)
+                    {
+                        float m = zr[j * sw];
+                        o[j] = m == float.NegativeInfinity ? MaxWindow(src, i, j) : m;
+                    }
+                else
+                    for (int j = 0; j < ow; j++) o[j] = zr[j * sw] * inv[i * ow + j];
+            }
         }
 
         private static bool Fill(float* line, int n, float value)

@@ -33,6 +33,8 @@ internal unsafe interface ISimdFloat<TV> where TV : struct
     static abstract TV Evens(TV lo, TV hi);
     /// <summary>Elements 1, 3, 5, … of the 2·Width floats lo:hi.</summary>
     static abstract TV Odds(TV lo, TV hi);
+    /// <summary>x in the lanes where lo ≤ index &lt; hi (index holds small whole numbers), else fallback.</summary>
+    static abstract TV Within(TV index, float lo, float hi, TV x, TV fallback);
 }
 
 internal unsafe struct Simd512 : ISimdFloat<Vector512<float>>
@@ -61,6 +63,9 @@ internal unsafe struct Simd512 : ISimdFloat<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Odds(Vector512<float> lo, Vector512<float> hi) =>
         Avx512F.PermuteVar16x32x2(lo, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), hi);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Within(Vector512<float> index, float lo, float hi, Vector512<float> x, Vector512<float> fallback) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(index, Vector512.Create(lo)) & Vector512.LessThan(index, Vector512.Create(hi)), x, fallback);
 }
 
 internal unsafe struct Simd256 : ISimdFloat<Vector256<float>>
@@ -91,6 +96,9 @@ internal unsafe struct Simd256 : ISimdFloat<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Odds(Vector256<float> lo, Vector256<float> hi) =>
         Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Within(Vector256<float> index, float lo, float hi, Vector256<float> x, Vector256<float> fallback) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(index, Vector256.Create(lo)) & Vector256.LessThan(index, Vector256.Create(hi)), x, fallback);
 }
 
 /// <summary>The portable floor: Vector128 with SSE/FMA where present, ConditionalSelect elsewhere.</summary>
@@ -123,4 +131,7 @@ internal unsafe struct Simd128 : ISimdFloat<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Odds(Vector128<float> lo, Vector128<float> hi) =>
         Sse.IsSupported ? Sse.Shuffle(lo, hi, 0b11_01_11_01) : Vector128.Create(lo[1], lo[3], hi[1], hi[3]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Within(Vector128<float> index, float lo, float hi, Vector128<float> x, Vector128<float> fallback) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(index, Vector128.Create(lo)) & Vector128.LessThan(index, Vector128.Create(hi)), x, fallback);
 }
