@@ -442,6 +442,23 @@ public class TransformerFusionTests
         Assert.Equal(1, n.Attributes.Int("k_transposed"));
     }
 
+    [Fact]
+    public void AttentionWithAMaskComputedInTheGraphFuses()
+    {
+        // BERT's extended mask (1 − m) · −10000 is itself a Mul by a constant, written first in the Add.
+        var m = new TestModel(13).Input("q", DataType.Float, 2, 2, 5, 8).Input("k", DataType.Float, 2, 2, 5, 8)
+            .Input("v", DataType.Float, 2, 2, 5, 8).Input("m", DataType.Float, 2, 1, 1, 5)
+            .Initializer("c", [0.125f]).Initializer("one", [1f]).Initializer("neg", [-10000f])
+            .Node("Sub", ["one", "m"], ["inv"]).Node("Mul", ["inv", "neg"], ["ext"])
+            .Node("Transpose", ["k"], ["kt"], "", Attr.Ints("perm", 0, 1, 3, 2)).Node("MatMul", ["q", "kt"], ["s"])
+            .Node("Mul", ["s", "c"], ["ss"]).Node("Add", ["ext", "ss"], ["sm"]).Node("Softmax", ["sm"], ["p"])
+            .Node("MatMul", ["p", "v"], ["y"]).Output("y", DataType.Float, 2, 2, 5, 8);
+        var mask = new Tensor<float>([2, 1, 1, 5], [1, 1, 1, 0, 0, 1, 1, 1, 1, 0]);
+        var s = CheckEquivalent(m, new() { ["q"] = Tensor([2, 2, 5, 8], 1), ["k"] = Tensor([2, 2, 5, 8], 2), ["v"] = Tensor([2, 2, 5, 8], 3), ["m"] = mask });
+        Assert.Equal(1, Fired(s, "AttentionFusion"));
+        Assert.Equal(0.125f, Single(s, "FusedAttention").Attributes.Float("scale"));
+    }
+
     [Theory]
     [InlineData(11, null)]   // opset 11's default axis 1 normalizes over heads·rows·keys
     [InlineData(13, 2L)]     // not the key axis

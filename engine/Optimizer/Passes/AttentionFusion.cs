@@ -106,11 +106,20 @@ public sealed class AttentionFusion : GraphPass
         return fused;
     }
 
-    /// <summary>The node before the mask Add: a constant scale (Mul/Div) or the Q·Kᵀ MatMul itself.</summary>
-    private static bool IsScoresNode(PassContext ctx, Node n) =>
-        TransformerPatterns.Is(n, "MatMul")
-        || (TransformerPatterns.Is(n, "Div") && n.Inputs.Length == 2 && TransformerPatterns.Scalar(ctx, n.Inputs[1]) is not null)
-        || (TransformerPatterns.Is(n, "Mul") && n.Inputs.Length == 2 && n.Inputs.Any(i => TransformerPatterns.Scalar(ctx, i) is not null));
+    /// <summary>
+    /// The node before the mask Add: the Q·Kᵀ MatMul itself, or a Mul/Div by a constant of that MatMul's output (a mask
+    /// computed as (1 − m) · −10000 is a Mul by a constant too, but not of a MatMul).
+    /// </summary>
+    private static bool IsScoresNode(PassContext ctx, Node n)
+    {
+        if (TransformerPatterns.Is(n, "MatMul")) return true;
+        if (n.Inputs.Length != 2) return false;
+        bool FromMatMul(string v) => ctx.Producer(v) is { } p && TransformerPatterns.Is(p, "MatMul");
+        if (TransformerPatterns.Is(n, "Div")) return TransformerPatterns.Scalar(ctx, n.Inputs[1]) is not null && FromMatMul(n.Inputs[0]);
+        return TransformerPatterns.Is(n, "Mul")
+            && (TransformerPatterns.Scalar(ctx, n.Inputs[1]) is not null && FromMatMul(n.Inputs[0])
+                || TransformerPatterns.Scalar(ctx, n.Inputs[0]) is not null && FromMatMul(n.Inputs[1]));
+    }
 
     private static bool SwapsLastTwo(long[]? perm, int rank)
     {
