@@ -453,7 +453,7 @@ public class TransformerFusionTests
             .Node("Transpose", ["k"], ["kt"], "", Attr.Ints("perm", 0, 1, 3, 2)).Node("MatMul", ["q", "kt"], ["s"])
             .Node("Mul", ["s", "c"], ["ss"]).Node("Add", ["ext", "ss"], ["sm"]).Node("Softmax", ["sm"], ["p"])
             .Node("MatMul", ["p", "v"], ["y"]).Output("y", DataType.Float, 2, 2, 5, 8);
-        var mask = new Tensor<float>([2, 1, 1, 5], [1, 1, 1, 0, 0, 1, 1, 1, 1, 0]);
+        var mask = new Tensor<float>([1, 1, 1, 0, 0, 1, 1, 1, 1, 0], [2, 1, 1, 5]);
         var s = CheckEquivalent(m, new() { ["q"] = Tensor([2, 2, 5, 8], 1), ["k"] = Tensor([2, 2, 5, 8], 2), ["v"] = Tensor([2, 2, 5, 8], 3), ["m"] = mask });
         Assert.Equal(1, Fired(s, "AttentionFusion"));
         Assert.Equal(0.125f, Single(s, "FusedAttention").Attributes.Float("scale"));
