@@ -16,6 +16,7 @@ internal static class BuiltinOps
         Image.ImageOps.Register(r);
         Fused.FusedConv.Register(r);
         Fused.FusedElementwise.Register(r);
+        Fused.TransformerFusedOps.Register(r);
         return r;
     }
 }

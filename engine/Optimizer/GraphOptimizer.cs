@@ -38,6 +38,11 @@ public static class GraphOptimizer
         new ConvAffineFolding(),
         new BatchNormAffineFolding(),
         new ConvActivationFusion(),
+        new LayerNormFusion(),
+        new RmsNormFusion(),
+        new GeluFusion(),
+        new SiluFusion(),
+        new AttentionFusion(),
         new ElementwiseFusion(),
         new DeadNodeElimination(),
     ];

@@ -14,7 +14,7 @@ namespace NativeInfer.Optimizer.Passes;
 /// reach memory. The program is built from the nodes themselves, not from a list of patterns.
 /// <para>
 /// Members: unary activations and math (Relu, LeakyRelu, Elu, Selu, Sigmoid, HardSigmoid, HardSwish, Tanh, Exp, Log,
-/// Abs, Neg, Sqrt, Reciprocal, Floor, Ceil, Erf, Softplus, Gelu, Mish, Clip with constant bounds, float→float Cast),
+/// Abs, Neg, Sqrt, Reciprocal, Floor, Ceil, Erf, Softplus, Gelu, Swish, Mish, Clip with constant bounds, float→float Cast),
 /// Add, Sub, Mul, Div, Max, Min, Sum, PRelu, Pow by a constant 0.5, 2, 3 or -1, inference BatchNormalization with
 /// constant statistics (a per-channel multiply-add), and FusedElementwise nodes made earlier (their programs are
 /// inlined). A member's value must have one reader, itself a member of the output's shape; values with other readers
@@ -101,7 +101,9 @@ public sealed class ElementwiseFusion : GraphPass
         private Template? Describe(Node node)
         {
             bool isFused = node.Domain == FusedElementwise.Domain && node.OpType == FusedElementwise.OpType;
-            if (!isFused && node.Domain is not ("" or "ai.onnx")) return null;
+            // Gelu and Swish may also be the ai.nativeinfer twins the transformer passes write for older opsets.
+            bool twin = node.Domain == TransformerFusedOps.Domain && node.OpType is "Gelu" or "Swish";
+            if (!isFused && !twin && node.Domain is not ("" or "ai.onnx")) return null;
             if (node.Outputs.Length == 0 || node.Outputs[0].Length == 0 || node.Outputs.Skip(1).Any(o => o.Length > 0)) return null;
             if (node.Inputs.Length == 0) return null;
             var shape = Shape(node.Outputs[0]);
@@ -151,6 +153,15 @@ public sealed class ElementwiseFusion : GraphPass
                         "tanh" => Unary(FusedOpCode.GeluTanh),
                         _ => null,
                     };
+                case "Swish":
+                    // x * sigmoid(alpha * x)
+                    float alpha = a.Float("alpha", 1f);
+                    return alpha == 1f
+                        ? new Template([new Operand(x, null)],
+                            [new LocalInstruction(FusedOpCode.Sigmoid, [Arg.Of(0)]), new LocalInstruction(FusedOpCode.Mul, [Arg.Of(0), Arg.Of(1)])], 2)
+                        : new Template([new Operand(x, null)],
+                            [new LocalInstruction(FusedOpCode.Mul, [Arg.Of(0), Arg.Imm(alpha)]), new LocalInstruction(FusedOpCode.Sigmoid, [Arg.Of(1)]),
+                             new LocalInstruction(FusedOpCode.Mul, [Arg.Of(0), Arg.Of(2)])], 3);
                 case "Clip": return ClipBounds(n) is var (lo, hi) ? Unary(FusedOpCode.Clip, lo, hi) : null;
                 case "Pow":
                     if (n.Inputs.Length != 2 || ctx.Constant(n.Inputs[1]) is not { Length: 1 } e
