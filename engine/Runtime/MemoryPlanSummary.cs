@@ -21,6 +21,15 @@ public sealed record MemoryPlanSummary(
     /// </summary>
     public string Order { get; init; } = "topological";
 
+    /// <summary>
+    /// The order choice's estimates (from inferred shapes, before any run): the topological order's arena and the chosen
+    /// order's; 0 when no estimate was made (order switched off, or sizes unknown).
+    /// </summary>
+    public long TopologicalEstimateBytes { get; init; }
+
+    /// <inheritdoc cref="TopologicalEstimateBytes"/>
+    public long ChosenEstimateBytes { get; init; }
+
     /// <summary>Node outputs the recorded run computed in place over a dying input (no buffer of their own).</summary>
     public int InPlaceOutputs { get; init; }
 

@@ -14,6 +14,8 @@ public static class MemoryPlanning
             {
                 Order = plan.OrderChoice?.Candidate ?? "topological",
                 InPlaceOutputs = e.Plan!.InPlaceOutputs,
+                TopologicalEstimateBytes = plan.OrderChoice?.TopologicalEstimate ?? 0,
+                ChosenEstimateBytes = plan.OrderChoice?.ChosenEstimate ?? 0,
             })
             .ToArray();
     }
