@@ -91,6 +91,9 @@ public static class InspectCommand
             Console.WriteLine($"  lower bound:  {plan.LowerBoundBytes:N0} bytes ({plan.LowerBoundBytes / 1048576.0:F2} MB)");
             Console.WriteLine($"  ratio: {plan.Ratio:F3}");
             Console.WriteLine($"  tensors placed: {plan.TensorsPlaced} (over {plan.Steps} nodes)");
+            Console.WriteLine($"  execution order: {plan.Order}; outputs computed in place: {plan.InPlaceOutputs}");
+            if (plan.TopologicalEstimateBytes > 0)
+                Console.WriteLine($"  order estimate (inferred shapes): topological {plan.TopologicalEstimateBytes / 1048576.0:F2} MB, chosen {plan.ChosenEstimateBytes / 1048576.0:F2} MB");
             foreach (var (type, bytes) in plan.Arenas)
                 Console.WriteLine($"  arena {DataTypes.Name(type)}: {bytes:N0} bytes");
         }

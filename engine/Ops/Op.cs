@@ -20,6 +20,17 @@ public abstract class Op
     /// inference; ops override it when their output shape follows from input shapes alone.
     /// </summary>
     public virtual TypeInfo?[]? InferOutputs(OpBuildContext node, TypeInfo?[] inputs) => null;
+
+    /// <summary>
+    /// In-place execution: the inputs whose buffer output 0 may take over when the executor offers it (the input dies
+    /// at this node, is produced in the graph and no other value shares its buffer). An op lists an input only when
+    /// (1) output 0 is the first tensor its <see cref="Execute"/> allocates with <see cref="Tensor{T}.Uninitialized"/>,
+    /// so the executor can hand it the input's memory when element type and length match (an allocation that is zeroed,
+    /// of another type or length withdraws the offer), and (2) its kernel stays correct when output and input are the
+    /// same memory: element i of the input is read no later than element i of the output is written, and never after.
+    /// Default: none.
+    /// </summary>
+    public virtual IReadOnlyList<int> InPlaceInputs => [];
 }
 
 /// <summary>An op whose inputs and outputs are all tensors: implement <see cref="Compute"/>.</summary>

@@ -17,10 +17,10 @@ internal sealed class ExecutionPlan
     /// <summary>An input slot ≤ <see cref="OuterBase"/> encodes outer name index <c>OuterBase − slot</c>.</summary>
     public const int OuterBase = -2;
 
-    public ExecutionPlan(Graph graph)
+    public ExecutionPlan(Graph graph, IReadOnlyList<Node>? order = null)
     {
         Graph = graph;
-        Order = graph.TopologicalOrder(outerScope: graph.FreeVariables()).ToArray();
+        Order = (order ?? graph.TopologicalOrder(outerScope: graph.FreeVariables())).ToArray();
 
         var slotOf = new Dictionary<string, int>();
         int Define(string name)
@@ -76,10 +76,39 @@ internal sealed class ExecutionPlan
             foreach (var o in Order[step].Outputs)
                 if (o.Length > 0 && !lastUse.ContainsKey(o) && !keep.Contains(o)) release[step].Add(slotOf[o]);
         ReleaseAfter = release.Select(r => r.Distinct().ToArray()).ToArray();
+
+        // In-place candidates: inputs the op may overwrite (Op.InPlaceInputs) that a node of this graph produced, whose
+        // last reader is this node (released after it: not a graph output), and that the node reads only once. Whether
+        // the buffer is shared with another live value is checked at run time (ExecutionScope.OfferInPlace).
+        InPlaceInputs = new int[Order.Length][];
+        for (int step = 0; step < Order.Length; step++)
+        {
+            var declared = Order[step].Op?.InPlaceInputs ?? [];
+            var inputs = NodeInputs[step];
+            var eligible = new List<int>();
+            foreach (int k in declared)
+            {
+                if (k < 0 || k >= inputs.Length || inputs[k] < 0 || NodeOutputs[step].Length == 0 || NodeOutputs[step][0] == Omitted) continue;
+                int slot = inputs[k];
+                if (!produced.Contains(SlotNames[slot]) || Array.IndexOf(ReleaseAfter[step], slot) < 0) continue;
+                if (inputs.Count(s => s == slot) != 1) continue;
+                eligible.Add(k);
+            }
+            InPlaceInputs[step] = eligible.ToArray();
+        }
     }
+
+    /// <summary>
+    /// Per step: the input positions whose buffer output 0 may take over (see <see cref="Ops.Op.InPlaceInputs"/>), when
+    /// at run time no other live value shares it.
+    /// </summary>
+    public int[][] InPlaceInputs { get; }
 
     public Graph Graph { get; }
     public Node[] Order { get; }
+
+    /// <summary>How the order was chosen (null: topological, never compared).</summary>
+    public ExecutionOrdering.Choice? OrderChoice { get; set; }
     public int SlotCount { get; }
     public Dictionary<string, int> SlotOf { get; }
     public string[] SlotNames { get; }

@@ -39,6 +39,7 @@ internal sealed class ExecutionScope
     private MemoryArena? _arena;
     private MemoryRecorder? _recorder;
     private int _step, _ordinal;
+    private Tensor? _offer, _offerTaken;
 
     private static readonly ExecutionPlan s_noGraph = new(new IR.Graph());
 
@@ -100,6 +101,7 @@ internal sealed class ExecutionScope
         _owned.Clear();
         _arena = null;
         _recorder = null;
+        _offer = _offerTaken = null;
         Parent = null;
         Pool = null;
         Observer = null;
@@ -193,6 +195,19 @@ internal sealed class ExecutionScope
         var scope = t_allocating;
         if (scope is null) return false;
         int ordinal = scope._ordinal++;
+        if (scope._offer is { } offer)
+        {
+            // In-place offer: only the node's first allocation may take it, and only as an uninitialized tensor of the
+            // input's type and length (zeroing would destroy the input).
+            scope._offer = null;
+            if (!clear && offer is Tensor<T> input && input.Length == length)
+            {
+                scope._offerTaken = input;
+                scope._recorder?.InPlace();
+                memory = input.Memory;
+                return true;
+            }
+        }
         if (scope._arena is { } arena && arena.TryPlace(scope._step, ordinal, length, clear, out memory)) return true;
         long bytes = (long)length * Unsafe.SizeOf<T>();
         var recorder = scope._recorder;
@@ -204,6 +219,53 @@ internal sealed class ExecutionScope
         scope._owned[array] = new OwnedBuffer(0, bytes, Pinned: false, record);
         memory = array;
         return true;
+    }
+
+    /// <summary>
+    /// Offers output 0 of the node about to run the buffer of one of its inputs at <paramref name="positions"/> (static
+    /// candidates from <see cref="ExecutionPlan.InPlaceInputs"/>): the largest input whose buffer this run handed out and
+    /// no other live slot references. The node's first allocation takes it when type and length match; see
+    /// <see cref="EndInPlace"/>.
+    /// </summary>
+    public void OfferInPlace(Value?[] inputs, int[] positions)
+    {
+        if (!_recycle || _owned.Count == 0) return;
+        Tensor? best = null;
+        foreach (int k in positions)
+        {
+            if (inputs[k] is not Tensor t || t.Length == 0 || (best is not null && t.Length <= best.Length)) continue;
+            if (SoleOwner(t)) best = t;
+        }
+        _offer = best;
+    }
+
+    /// <summary>
+    /// Closes the node's in-place offer. When an allocation took it, output 0 must be exactly the input's memory:
+    /// anything else means the op broke its <see cref="Op.InPlaceInputs"/> contract (a temporary got the input's bytes).
+    /// </summary>
+    public void EndInPlace(Value?[] outputs, IR.Node node)
+    {
+        _offer = null;
+        if (_offerTaken is not { } taken) return;
+        _offerTaken = null;
+        if (outputs.Length == 0 || outputs[0] is not Tensor y || !SameMemory(y, taken))
+            throw new InvalidOperationException(
+                $"Node '{node.DisplayName}' ({node.OpType}) took its input's buffer for in-place execution but did not return it as output 0.");
+    }
+
+    private static bool SameMemory(Tensor a, Tensor b) =>
+        a.DataType == b.DataType && a.Length == b.Length && ReferenceEquals(a.StorageArray, b.StorageArray)
+        && Unsafe.AreSame(ref MemoryMarshal.GetReference(a.RawBytes()), ref MemoryMarshal.GetReference(b.RawBytes()));
+
+    /// <summary>Whether t's buffer was handed out by this run and exactly one live slot references it (not pinned).</summary>
+    private bool SoleOwner(Tensor t)
+    {
+        var array = t.StorageArray;
+        if (array is null) return false;
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_owned, array);
+        if (Unsafe.IsNullRef(ref entry)) return false;
+        if (entry.Bytes < 0) return _arena!.IsSoleReference(t, (int)(-1 - entry.Bytes));
+        return entry.Refs == 1 && !entry.Pinned;
     }
 
     private void Track(Value? value, int delta)

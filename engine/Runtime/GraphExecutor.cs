@@ -11,15 +11,68 @@ namespace NativeInfer.Runtime;
 /// </summary>
 internal static class GraphExecutor
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IR.Graph, ExecutionPlan> s_plans = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IR.Graph, PlanVariants> s_plans = new();
 
-    /// <summary>The plan for a graph (built on first use and cached with the graph).</summary>
-    public static ExecutionPlan PlanFor(IR.Graph graph) => s_plans.GetValue(graph, static g => new ExecutionPlan(g));
+    /// <summary>
+    /// The plan a main graph runs with under <paramref name="options"/> (default options when null): its nodes in the
+    /// order <see cref="ExecutionOrdering"/> chooses when <see cref="SessionOptions.MemoryAwareOrder"/> is on, else in
+    /// topological order. Built on first use and cached with the graph.
+    /// </summary>
+    public static ExecutionPlan PlanFor(IR.Graph graph, SessionOptions? options = null) =>
+        s_plans.GetValue(graph, static g => new PlanVariants(g))
+            .Get(options?.MemoryAwareOrder ?? true, options?.InPlaceExecution ?? true);
+
+    /// <summary>The topological-order plan (subgraphs always run in it).</summary>
+    private static ExecutionPlan TopologicalPlanFor(IR.Graph graph) => s_plans.GetValue(graph, static g => new PlanVariants(g)).Get(false, false);
+
+    /// <summary>Every plan made for a graph so far (for reports).</summary>
+    public static IEnumerable<ExecutionPlan> PlansOf(IR.Graph graph) =>
+        s_plans.TryGetValue(graph, out var variants) ? variants.All() : [];
+
+    /// <summary>A graph's plans: topological order, and the chosen order per in-place setting (the estimate depends on it).</summary>
+    private sealed class PlanVariants(IR.Graph graph)
+    {
+        private ExecutionPlan? _topological;
+        private readonly ExecutionPlan?[] _ordered = new ExecutionPlan?[2];
+
+        public ExecutionPlan Get(bool ordered, bool inPlace)
+        {
+            if (!ordered) return Volatile.Read(ref _topological) ?? Build(ordered, inPlace);
+            return Volatile.Read(ref _ordered[inPlace ? 1 : 0]) ?? Build(ordered, inPlace);
+        }
+
+        public IEnumerable<ExecutionPlan> All()
+        {
+            lock (this)
+            {
+                var all = new List<ExecutionPlan>();
+                foreach (var p in (ExecutionPlan?[])[_topological, .. _ordered])
+                    if (p is not null && !all.Contains(p)) all.Add(p);
+                return all;
+            }
+        }
+
+        private ExecutionPlan Build(bool ordered, bool inPlace)
+        {
+            lock (this)
+            {
+                if (_topological is null) Volatile.Write(ref _topological, new ExecutionPlan(graph));
+                if (!ordered) return _topological!;
+                ref var slot = ref _ordered[inPlace ? 1 : 0];
+                if (slot is not null) return slot;
+                var choice = ExecutionOrdering.Choose(graph, _topological!.Order, inPlace);
+                var plan = choice.Order.SequenceEqual(_topological.Order) ? _topological : new ExecutionPlan(graph, choice.Order);
+                plan.OrderChoice ??= choice;
+                Volatile.Write(ref slot, plan);
+                return plan;
+            }
+        }
+    }
 
     /// <summary>Runs a subgraph with inputs bound by position; it reads outer names from <paramref name="parent"/>.</summary>
     public static Value?[] Run(IR.Graph graph, IReadOnlyList<Value?> inputs, ExecutionScope parent, SessionOptions options)
     {
-        var plan = PlanFor(graph);
+        var plan = TopologicalPlanFor(graph);
         var scope = plan.RentScope();
         scope.Begin(parent, options, parent.Pool, default);
         try
@@ -42,7 +95,7 @@ internal static class GraphExecutor
     public static Value?[] Run(IR.Graph graph, IReadOnlyDictionary<string, Value> feeds, SessionOptions options,
         CancellationToken cancellation = default, TensorBufferPool? pool = null)
     {
-        var plan = PlanFor(graph);
+        var plan = PlanFor(graph, options);
         var scope = plan.RentScope();
         scope.Begin(null, options, pool, cancellation);
         MemoryPlan? memoryPlan = null;
@@ -89,6 +142,7 @@ internal static class GraphExecutor
         var order = plan.Order;
         var observer = scope.Observer;
         var cancellation = scope.Cancellation;
+        bool inPlace = scope.Options.InPlaceExecution;
         var previousAllocator = scope.EnterAllocation();
         try
         {
@@ -105,9 +159,12 @@ internal static class GraphExecutor
 
                 observer?.NodeStarted(node);
                 Value?[] outputs;
+                var inPlaceInputs = plan.InPlaceInputs[step];
                 try
                 {
+                    if (inPlace && inPlaceInputs.Length > 0) scope.OfferInPlace(inputs, inPlaceInputs);
                     outputs = op.Execute(scope.Context(step), inputs);
+                    if (inPlaceInputs.Length > 0) scope.EndInPlace(outputs, node);
                 }
                 catch (Exception e) when (e is not NodeExecutionException and not OutOfMemoryException and not OperationCanceledException)
                 {

@@ -88,6 +88,13 @@ internal sealed class MemoryArena
         }
     }
 
+    /// <summary>Whether exactly one live slot references the planned buffer holding <paramref name="t"/> (and it is not pinned).</summary>
+    public bool IsSoleReference(Tensor t, int arena)
+    {
+        int id = Find(t, arena);
+        return id >= 0 && _refs[id] == 1 && !_pinned[id];
+    }
+
     /// <summary>Keeps the buffer of <paramref name="t"/> live for the rest of the run (it went into a sequence or map).</summary>
     public void Pin(Tensor t, int arena)
     {

@@ -75,6 +75,9 @@ internal sealed class MemoryPlan
     /// <summary>One layout per arena (element type), offsets in bytes, indexed like the buffers of that type.</summary>
     public MemoryLayout[] Layouts { get; }
 
+    /// <summary>Node outputs the recorded run computed in place over a dying input.</summary>
+    public int InPlaceOutputs { get; init; }
+
     public long PlannedBytes { get; }
     public long LowerBoundBytes { get; }
     public int Steps { get; }

@@ -16,8 +16,9 @@ public sealed record MemoryLayout(long[] Offsets, long ArenaBytes, long LowerBou
 /// <summary>
 /// Places buffers with known lifetimes in one arena so that buffers live at the same step never share bytes, reusing
 /// the bytes of dead buffers. Greedy by size: the largest buffer first, each into the smallest gap left between the
-/// already placed buffers whose lifetimes overlap its own (best fit), else above all of them. A second order (by
-/// lifetime start) is tried as well and the smaller arena kept.
+/// already placed buffers whose lifetimes overlap its own (best fit), else above all of them. Three more orders (by
+/// lifetime start, by bytes × steps live, by steps live) are tried as well and the smallest arena kept (light_densenet121:
+/// 7.66 MB with the first two, 7.27 MB with all four, lower bound 6.89 MB).
 /// </summary>
 public static class MemoryPlanner
 {
@@ -36,10 +37,21 @@ public static class MemoryPlanner
             .OrderByDescending(i => buffers[i].Bytes).ThenBy(i => buffers[i].First).ThenBy(i => i).ToArray();
         var byStart = Enumerable.Range(0, buffers.Count)
             .OrderBy(i => buffers[i].First).ThenByDescending(i => buffers[i].Bytes).ThenBy(i => i).ToArray();
-        var (offsetsA, arenaA) = PlaceInOrder(buffers, bySize, alignment);
-        var (offsetsB, arenaB) = PlaceInOrder(buffers, byStart, alignment);
+        // Two more orders for graphs whose long-lived buffers fragment the arena (densenet's growing concatenations):
+        // by bytes × steps live, and by steps live.
+        var byArea = Enumerable.Range(0, buffers.Count)
+            .OrderByDescending(i => buffers[i].Bytes * (buffers[i].Last - buffers[i].First + 1L)).ThenBy(i => buffers[i].First).ThenBy(i => i).ToArray();
+        var byLength = Enumerable.Range(0, buffers.Count)
+            .OrderByDescending(i => buffers[i].Last - buffers[i].First).ThenByDescending(i => buffers[i].Bytes).ThenBy(i => i).ToArray();
         long lower = LowerBound(buffers);
-        return arenaB < arenaA ? new MemoryLayout(offsetsB, arenaB, lower) : new MemoryLayout(offsetsA, arenaA, lower);
+        (long[] Offsets, long Arena) best = default;
+        foreach (var order in (int[][])[bySize, byStart, byArea, byLength])
+        {
+            if (best.Offsets is not null && best.Arena == lower) break; // optimal already
+            var candidate = PlaceInOrder(buffers, order, alignment);
+            if (best.Offsets is null || candidate.Arena < best.Arena) best = candidate;
+        }
+        return new MemoryLayout(best.Offsets ?? [], best.Arena, lower);
     }
 
     /// <summary>The largest sum of bytes live at one step.</summary>

@@ -28,6 +28,11 @@ internal sealed class MemoryRecorder(int stepCount)
 
     public void Pinned(int id) => _buffers[id].Pinned = true;
 
+    /// <summary>A node output took its input's buffer (in-place execution): no allocation of its own.</summary>
+    public void InPlace() => _inPlace++;
+
+    private int _inPlace;
+
     /// <summary>
     /// The plan for later runs: buffers that a slot referenced and that died before the run ended. Buffers never
     /// referenced (a kernel's temporaries), still alive at the end (graph outputs) or pinned (in a sequence or map) are
@@ -37,7 +42,7 @@ internal sealed class MemoryRecorder(int stepCount)
     {
         var placed = _buffers.Where(b => b.Referenced && !b.Pinned && b.Last >= b.Step && b.Length > 0)
             .Select(b => new MemoryPlan.Buffer(b.Element, b.Length, b.Step, b.Ordinal, b.Last)).ToList();
-        return new MemoryPlan(placed, stepCount);
+        return new MemoryPlan(placed, stepCount) { InPlaceOutputs = _inPlace };
     }
 
     private sealed class Recorded

@@ -51,7 +51,7 @@ public sealed class GraphSession : IDisposable
     public long PooledBufferBytes => _buffers?.PooledBytes ?? 0;
 
     /// <summary>The memory plans made so far, one per input signature run (see <see cref="SessionOptions.MemoryPlanning"/>).</summary>
-    public IReadOnlyList<MemoryPlanSummary> MemoryPlans => MemoryPlanning.Of(_graph);
+    public IReadOnlyList<MemoryPlanSummary> MemoryPlans => MemoryPlanning.Of(_graph, Options);
 
     private readonly WorkerPool _workers;
     private volatile bool _disposed;

@@ -45,6 +45,21 @@ public sealed class SessionOptions
     /// </summary>
     public bool MemoryPlanning { get; set; } = true;
 
+    /// <summary>
+    /// In-place execution (needs buffer reuse on): an elementwise node whose input dies at it and whose buffer no other
+    /// value shares writes its output over that input (see <c>Op.InPlaceInputs</c>), so the pair needs one buffer.
+    /// Default on; outputs are the same either way.
+    /// </summary>
+    public bool InPlaceExecution { get; set; } = true;
+
+    /// <summary>
+    /// Memory-aware execution order: the main graph's nodes run in the order, among a few candidates (topological,
+    /// the model's node list, depth-first, greedy by bytes allocated net of bytes freed), whose planned activation peak
+    /// is estimated lowest from inferred shapes; the topological order unless another is strictly lower. Default on;
+    /// outputs are the same either way.
+    /// </summary>
+    public bool MemoryAwareOrder { get; set; } = true;
+
     /// <summary>Called before and after every node of every run (null: no cost).</summary>
     public IExecutionObserver? Observer { get; set; }
 

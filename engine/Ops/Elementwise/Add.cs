@@ -7,6 +7,9 @@ namespace NativeInfer.Ops.Elementwise;
 /// <summary>Add: C = A + B with multidirectional broadcasting, every numeric type (integers wrap).</summary>
 internal sealed class Add(OpBuildContext ctx) : NumericBinaryOp<Add.Kernel>(ctx, default)
 {
+    /// <summary>In place over A or B when it has the output's shape (float/double path: <see cref="FastElementwise.Binary"/>).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0, 1];
+
     protected override Tensor? TryFast(Tensor a, Tensor b) =>
         FastElementwise.FloatOrDouble(a, b, default(AddOperator<float>), default(AddOperator<double>));
 

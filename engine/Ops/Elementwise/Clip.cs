@@ -21,6 +21,9 @@ internal sealed class Clip : TensorOp
         _attrMax = ctx.Attributes.Has("max") ? ctx.Attributes.Float("max") : null;
     }
 
+    /// <summary>In place over X (float path: <see cref="FastElementwise.Unary"/>).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0];
+
     protected override Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {
         var x = inputs.Req(0);

@@ -10,6 +10,9 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal sealed class Div(OpBuildContext ctx) : NumericBinaryOp<Div.Kernel>(ctx, default)
 {
+    /// <summary>In place over A or B when it has the output's shape (float/double path: <see cref="FastElementwise.Binary"/>).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0, 1];
+
     protected override Tensor? TryFast(Tensor a, Tensor b) =>
         FastElementwise.FloatOrDouble(a, b, default(DivideOperator<float>), default(DivideOperator<double>));
 

@@ -11,6 +11,9 @@ namespace NativeInfer.Ops.Elementwise;
 /// </summary>
 internal sealed class Erf(OpBuildContext ctx) : FloatUnaryOp<Erf.Kernel>(ctx, default)
 {
+    /// <summary>In place over X (float path: <see cref="FastElementwise.Unary"/>, exact aliasing safe).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0];
+
     protected override Tensor? TryFast(Tensor x) => x is Tensor<float> f ? FastElementwise.Unary(f, default(VectorMath.ErfOperator)) : null;
 
     public readonly struct Kernel : IFloatUnary

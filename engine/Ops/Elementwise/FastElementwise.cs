@@ -17,7 +17,7 @@ internal static unsafe class FastElementwise
     /// <summary>y = op(x) for a float tensor.</summary>
     public static Tensor<float> Unary<TOp>(Tensor<float> x, TOp op) where TOp : struct, IUnaryOperator
     {
-        var r = new Tensor<float>((int[])x.Shape.Clone());
+        var r = Tensor<float>.Uninitialized((int[])x.Shape.Clone()); // every element is written below
         if (r.Length == 0) return r;
         using var hx = x.Memory.Pin();
         using var hr = r.Memory.Pin();

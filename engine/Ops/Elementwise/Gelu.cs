@@ -13,6 +13,9 @@ internal sealed class Gelu(OpBuildContext ctx) : FloatUnaryOp<Gelu.Kernel>(ctx, 
 {
     private readonly bool _tanh = ParseApproximate(ctx);
 
+    /// <summary>In place over X (float path: <see cref="FastElementwise.Unary"/>, exact aliasing safe).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0];
+
     protected override Tensor? TryFast(Tensor x) => x is not Tensor<float> f ? null
         : _tanh ? FastElementwise.Unary(f, default(VectorMath.GeluTanhOperator))
         : FastElementwise.Unary(f, default(VectorMath.GeluOperator));

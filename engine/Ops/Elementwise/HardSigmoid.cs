@@ -15,6 +15,9 @@ internal sealed class HardSigmoid(OpBuildContext ctx)
 {
     private readonly float _alpha = ctx.Attributes.Float("alpha", 0.2f), _beta = ctx.Attributes.Float("beta", 0.5f);
 
+    /// <summary>In place over X (float path: <see cref="FastElementwise.Unary"/>, exact aliasing safe).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0];
+
     protected override Tensor? TryFast(Tensor x) =>
         x is Tensor<float> f ? FastElementwise.Unary(f, new HardSigmoidOperator(_alpha, _beta)) : null;
 

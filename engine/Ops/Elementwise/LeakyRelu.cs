@@ -14,6 +14,9 @@ internal sealed class LeakyRelu(OpBuildContext ctx)
 {
     private readonly float _alpha = ctx.Attributes.Float("alpha", 0.01f);
 
+    /// <summary>In place over X (float path: <see cref="FastElementwise.Unary"/>, exact aliasing safe).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0];
+
     protected override Tensor? TryFast(Tensor x) => x is Tensor<float> f ? FastElementwise.Unary(f, new LeakyReluOperator(_alpha)) : null;
 
     public readonly struct Kernel(float alpha) : IFloatUnary

@@ -17,6 +17,9 @@ internal sealed class PRelu(OpBuildContext ctx) : NumericBinaryOp<PRelu.Kernel>(
         return base.Apply(a, b);
     }
 
+    /// <summary>In place over A or B when it has the output's shape (float/double path: <see cref="FastElementwise.Binary"/>).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0, 1];
+
     protected override Tensor? TryFast(Tensor a, Tensor b) =>
         FastElementwise.FloatOrDouble(a, b, default(PReluOperator<float>), default(PReluOperator<double>));
 

@@ -8,6 +8,9 @@ namespace NativeInfer.Ops.Elementwise;
 /// <summary>Sqrt: Y = sqrt(X); negative inputs give NaN. Float types; float16/bfloat16 computed in float.</summary>
 internal sealed class Sqrt(OpBuildContext ctx) : FloatUnaryOp<Sqrt.Kernel>(ctx, default)
 {
+    /// <summary>In place over X (float path: <see cref="FastElementwise.Unary"/>, exact aliasing safe).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0];
+
     protected override Tensor? TryFast(Tensor x) => x is Tensor<float> f ? FastElementwise.Unary(f, new SqrtOperator()) : null;
 
     public readonly struct Kernel : IFloatUnary

@@ -42,6 +42,12 @@ internal sealed class FusedElementwise : TensorOp
     /// <summary>The compiled program (tests and explain output).</summary>
     public FusedProgram Program => _program;
 
+    /// <summary>
+    /// In place over any full-shape input: the evaluator reads each input block before the last instruction writes
+    /// the same output block, and every loop computes its ragged tail before storing.
+    /// </summary>
+    public override IReadOnlyList<int> InPlaceInputs => Enumerable.Range(0, _program.InputCount).ToArray();
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override unsafe Tensor?[] Compute(OpContext ctx, Tensor?[] inputs)
     {

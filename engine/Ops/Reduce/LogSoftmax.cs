@@ -6,6 +6,9 @@ namespace NativeInfer.Ops.Reduce;
 /// <summary>LogSoftmax: x − max − log Σ exp(x − max) along an axis (see <see cref="SoftmaxOpBase"/> for axis rules).</summary>
 internal sealed class LogSoftmax(OpBuildContext ctx) : SoftmaxOpBase(ctx)
 {
+    /// <summary>In place over X (float path: the row passes read X before writing Y at each index).</summary>
+    public override IReadOnlyList<int> InPlaceInputs => [0];
+
     protected override bool? FloatLog => true;
 
     protected override void Apply<T>(ReadOnlySpan<T> x, Span<T> y, ReducePlan plan, int axis) => Compute(x, y, plan);

@@ -36,8 +36,10 @@ public class MemoryArenaSessionTests
         .Output("y").Output("z")
         .ToModel(17).ToByteArray());
 
+    // In-place execution off: these tests count the arena's own buffers (in place, c and y would reuse a's buffer;
+    // InPlaceAndOrderTests covers that).
     private static SessionOptions Options(bool planning) =>
-        new() { IntraOpThreads = 1, MemoryPlanning = planning, DisabledPasses = { "ElementwiseFusion", "ConvActivationFusion" } };
+        new() { IntraOpThreads = 1, MemoryPlanning = planning, InPlaceExecution = false, DisabledPasses = { "ElementwiseFusion", "ConvActivationFusion" } };
 
     private static float[][] Run(GraphSession s, Tensor<float> x) =>
         s.Run(new Dictionary<string, Value> { ["x"] = x }).Select(kv => kv.Value!.AsTensor().As<float>().ToArray()).ToArray();
