@@ -55,6 +55,7 @@ public sealed class GpuOpTable
         Ops.GpuTypedOps.Register(t);
         Ops.GpuReduceOps.Register(t);
         Ops.GpuHostOps.Register(t);
+        Ops.GpuMiscOps.Register(t);
         return t;
     }
 

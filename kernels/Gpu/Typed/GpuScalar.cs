@@ -50,10 +50,10 @@ public static class GpuScalar
         switch (type)
         {
             case UInt8: return v[i];
-            case Int8: return (sbyte)v[i];
+            case Int8: return (v[i] ^ 0x80) - 0x80;   // sign extension written out (narrow signed loads are not relied on)
             case Bool: return v[i] != 0 ? 1 : 0;
             case UInt16: return v.Cast<ushort>()[i];
-            case Int16: return v.Cast<short>()[i];
+            case Int16: return (v.Cast<ushort>()[i] ^ 0x8000) - 0x8000;
             case Int32: return v.Cast<int>()[i];
             case UInt32: return v.Cast<uint>()[i];
             case Int64:

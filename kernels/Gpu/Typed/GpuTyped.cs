@@ -28,6 +28,8 @@ public sealed class GpuTyped
     private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, GpuIndexMap, GpuIndexMap, int> _where;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, int> _copy;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<long>, ArgArgs> _arg;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, TriluArgs> _trilu;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, ScanArgs> _cumSum;
 
     public GpuTyped(Accelerator accelerator)
     {
@@ -37,6 +39,39 @@ public sealed class GpuTyped
         _where = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, GpuIndexMap, GpuIndexMap, int>(WhereKernel);
         _copy = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, int>(CopyKernel);
         _arg = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<long>, ArgArgs>(ArgKernel);
+        _trilu = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<byte>, TriluArgs>(TriluKernel);
+        _cumSum = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ScanArgs>(CumSumKernel);
+    }
+
+    /// <summary>
+    /// Trilu over the last two dims (<paramref name="rows"/> × <paramref name="cols"/> matrices, <paramref name="count"/>
+    /// elements in all): keeps j − i ≥ k (upper) or j − i ≤ k (lower), zeros the rest.
+    /// </summary>
+    public void Trilu(AcceleratorStream stream, ArrayView<byte> x, ArrayView<byte> y, int count, int rows, int cols, long k, bool upper, int width)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (width is not (1 or 2 or 4 or 8)) throw new ArgumentException($"Element width {width} is not 1, 2, 4 or 8.");
+        if (rows <= 0 || cols <= 0 || count % ((long)rows * cols) != 0) throw new ArgumentException("Trilu: count must be a whole number of matrices.");
+        if (x.Length < (long)count * width || y.Length < (long)count * width) throw new ArgumentException("Trilu buffers are smaller than the count needs.");
+        long bound = (long)rows + cols;
+        int kk = (int)Math.Clamp(k, -bound, bound);
+        if (count > 0) _trilu(stream, count, x, y, new TriluArgs { Rows = rows, Cols = cols, K = kk, Upper = upper ? 1 : 0, Width = width });
+    }
+
+    /// <summary>
+    /// CumSum along the middle dim of x viewed as [outer, n, inner] (x and y of <paramref name="type"/>), optionally
+    /// exclusive and/or reversed; floats accumulate in double, integers in int64 (wrapping).
+    /// </summary>
+    public void CumSum(AcceleratorStream stream, ArrayView<byte> x, ArrayView<byte> y, int type, int outer, int n, int inner, bool exclusive, bool reverse)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        CheckTypes(type, type);
+        if (outer < 0 || n < 0 || inner < 0) throw new ArgumentException("CumSum sizes must be non-negative.");
+        long total = (long)outer * n * inner;
+        CheckLength(x, type, total);
+        CheckLength(y, type, total);
+        if (total > 0)
+            _cumSum(stream, outer * inner, x, y, new ScanArgs { Type = type, N = n, Inner = inner, Exclusive = exclusive ? 1 : 0, Reverse = reverse ? 1 : 0 });
     }
 
     /// <summary>
@@ -355,6 +390,61 @@ public sealed class GpuTyped
             }
         }
         y[o] = best;
+    }
+
+    internal static void TriluKernel(Index1D index, ArrayView<byte> x, ArrayView<byte> y, TriluArgs a)
+    {
+        int i = index;
+        int c = i % a.Cols, r = i / a.Cols % a.Rows;
+        bool keep = a.Upper != 0 ? c - r >= a.K : c - r <= a.K;
+        if (keep) GpuScalar.Move(x, i, y, i, a.Width);
+        else
+            switch (a.Width)
+            {
+                case 1: y[i] = 0; break;
+                case 2: y.Cast<ushort>()[i] = 0; break;
+                case 4: y.Cast<int>()[i] = 0; break;
+                default: y.Cast<long>()[i] = 0; break;
+            }
+    }
+
+    internal static void CumSumKernel(Index1D index, ArrayView<byte> x, ArrayView<byte> y, ScanArgs a)
+    {
+        int line = index;
+        int q = line / a.Inner;
+        int baseOff = q * a.N * a.Inner + (line - q * a.Inner);
+        bool isFloat = GpuScalar.IsFloat(a.Type);
+        double f = 0;
+        long l = 0;
+        for (int s = 0; s < a.N; s++)
+        {
+            int k = a.Reverse != 0 ? a.N - 1 - s : s;
+            int off = baseOff + k * a.Inner;
+            if (isFloat)
+            {
+                double v = GpuScalar.LoadF(x, a.Type, off);
+                if (a.Exclusive == 0) f += v;
+                GpuScalar.StoreF(y, a.Type, off, f);
+                if (a.Exclusive != 0) f += v;
+            }
+            else
+            {
+                long v = GpuScalar.LoadI(x, a.Type, off);
+                if (a.Exclusive == 0) l += v;
+                GpuScalar.StoreI(y, a.Type, off, l);
+                if (a.Exclusive != 0) l += v;
+            }
+        }
+    }
+
+    internal struct TriluArgs
+    {
+        public int Rows, Cols, K, Upper, Width;
+    }
+
+    internal struct ScanArgs
+    {
+        public int Type, N, Inner, Exclusive, Reverse;
     }
 
     internal struct UnaryArgs

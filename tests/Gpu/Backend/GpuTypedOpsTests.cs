@@ -205,6 +205,30 @@ public abstract class GpuTypedOpsTests
         AllOnGpu(Compare(g), "Shape", "Size", "Dropout");
     }
 
+    [SkippableFact]
+    public void TriluCumSumRangeConstantOfShape()
+    {
+        var x = GpuTestGraph.Random(44, [2, 3, 4]);
+        var n = new Tensor<short>([1, -2, 3, 4, -5, 6], [2, 3]);
+        var g = new GpuTestGraph().Input("x", x).Input("n", n)
+            .Input("k", new Tensor<long>([-1], []))
+            .Input("axis", new Tensor<int>([1], []))
+            .Input("start", new Tensor<int>([10], [])).Input("limit", new Tensor<int>([-3], [])).Input("delta", new Tensor<int>([-4], []))
+            .Input("fs", new Tensor<float>([0.5f], [])).Input("fl", new Tensor<float>([3f], [])).Input("fd", new Tensor<float>([0.75f], []))
+            .Input("shape", new Tensor<long>([2, 3], [2]))
+            .Node("Trilu", ["x"], ["up"]).Node("Trilu", ["x", "k"], ["low"], Attr.Int("upper", 0)).Node("Trilu", ["n", "k"], ["nup"])
+            .Node("CumSum", ["x", "axis"], ["cs"]).Node("CumSum", ["n", "axis"], ["ncs"], Attr.Int("exclusive", 1), Attr.Int("reverse", 1))
+            .Node("Range", ["start", "limit", "delta"], ["r"]).Node("Range", ["fs", "fl", "fd"], ["fr"])
+            .Node("ConstantOfShape", ["shape"], ["c0"])
+            .Node("ConstantOfShape", ["shape"], ["c7"], new Onnx.Proto.AttributeProto
+            {
+                Name = "value", Type = Onnx.Proto.AttributeProto.Types.AttributeType.Tensor,
+                T = Onnx.Import.OnnxTensorReader.Write(new Tensor<long>([7], [1]), "v"),
+            })
+            .Output("up", "low", "nup", "cs", "ncs", "r", "fr", "c0", "c7");
+        AllOnGpu(Compare(g), "Trilu", "CumSum", "Range", "ConstantOfShape");
+    }
+
     private static void AllOnGpu(GpuGraphRunner r, params string[] opTypes)
     {
         Assert.All(r.Assignment, a => Assert.True(a.OnGpu, $"{a.Node.DisplayName} ({a.Node.OpType}) is not on the GPU."));
