@@ -56,6 +56,7 @@ public sealed class GpuOpTable
         Ops.GpuReduceOps.Register(t);
         Ops.GpuHostOps.Register(t);
         Ops.GpuMiscOps.Register(t);
+        Ops.GpuResizeOps.Register(t);
         return t;
     }
 

@@ -229,6 +229,27 @@ public abstract class GpuTypedOpsTests
         AllOnGpu(Compare(g), "Trilu", "CumSum", "Range", "ConstantOfShape");
     }
 
+    [SkippableFact]
+    public void ResizeNearestAndLinear()
+    {
+        var x = GpuTestGraph.Random(45, [1, 2, 4, 5]);
+        var g = new GpuTestGraph(opset: 19).Input("x", x)
+            .Input("up", new Tensor<float>([1f, 1f, 1.7f, 2.5f], [4]))
+            .Input("down", new Tensor<float>([1f, 1f, 0.6f, 0.5f], [4]))
+            .Input("sizes", new Tensor<long>([7, 3], [2]))
+            .Node("Resize", ["x", "", "up"], ["n1"], Attr.Str("mode", "nearest"))
+            .Node("Resize", ["x", "", "down"], ["n2"], Attr.Str("mode", "nearest"), Attr.Str("nearest_mode", "round_prefer_ceil"),
+                Attr.Str("coordinate_transformation_mode", "asymmetric"))
+            .Node("Resize", ["x", "", "", "sizes"], ["n3"], Attr.Str("mode", "nearest"), Attr.Ints("axes", 2, 3),
+                Attr.Str("nearest_mode", "floor"), Attr.Str("coordinate_transformation_mode", "align_corners"))
+            .Node("Resize", ["x", "", "up"], ["l1"], Attr.Str("mode", "linear"))
+            .Node("Resize", ["x", "", "down"], ["l2"], Attr.Str("mode", "linear"), Attr.Str("coordinate_transformation_mode", "pytorch_half_pixel"))
+            .Node("Resize", ["x", "", "", "sizes"], ["l3"], Attr.Str("mode", "linear"), Attr.Ints("axes", 3, 2),
+                Attr.Str("keep_aspect_ratio_policy", "not_larger"), Attr.Str("coordinate_transformation_mode", "half_pixel_symmetric"))
+            .Output("n1", "n2", "n3", "l1", "l2", "l3");
+        AllOnGpu(Compare(g), "Resize");
+    }
+
     private static void AllOnGpu(GpuGraphRunner r, params string[] opTypes)
     {
         Assert.All(r.Assignment, a => Assert.True(a.OnGpu, $"{a.Node.DisplayName} ({a.Node.OpType}) is not on the GPU."));
