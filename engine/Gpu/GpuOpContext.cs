@@ -31,6 +31,22 @@ public sealed class GpuOpContext
     }
 
     /// <summary>
+    /// A new device tensor holding a copy of a host tensor (a shape, indices checked on the host); the copy is complete
+    /// when this returns, so <paramref name="value"/> may be reused.
+    /// </summary>
+    public GpuTensor Upload(Tensor value)
+    {
+        var t = Allocate(value.DataType, value.Shape);
+        if (value.Length > 0)
+        {
+            var bytes = value.RawBytes();
+            t.Raw.SubView(0, bytes.Length).CopyFromCPU(Stream, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes), bytes.Length);
+            Stream.Synchronize();
+        }
+        return t;
+    }
+
+    /// <summary>
     /// Returns a scratch tensor this op allocated and will not output (later launches on the same stream run after the
     /// ones already queued, so its reuse is safe).
     /// </summary>

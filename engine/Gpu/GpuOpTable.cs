@@ -52,6 +52,11 @@ public sealed class GpuOpTable
         Ops.GpuConvOps.Register(t);
         Ops.GpuNormalizationOps.Register(t);
         Ops.GpuDataOps.Register(t);
+        Ops.GpuTypedOps.Register(t);
+        Ops.GpuReduceOps.Register(t);
+        Ops.GpuHostOps.Register(t);
+        Ops.GpuMiscOps.Register(t);
+        Ops.GpuResizeOps.Register(t);
         return t;
     }
 
@@ -59,6 +64,16 @@ public sealed class GpuOpTable
         _factories[(OpRegistry.NormalizeDomain(domain), opType)] = factory;
 
     public void Register(string opType, GpuOpFactory factory) => Register("", opType, factory);
+
+    /// <summary>
+    /// Adds a factory for an op type that may already have one: the existing factory is asked first and
+    /// <paramref name="factory"/> only when it returns null (e.g. the float32 kernels first, then the any-type ones).
+    /// </summary>
+    public void RegisterAfter(string opType, GpuOpFactory factory)
+    {
+        if (_factories.TryGetValue(("", opType), out var first)) _factories[("", opType)] = ctx => first(ctx) ?? factory(ctx);
+        else _factories[("", opType)] = factory;
+    }
 
     public bool Knows(string domain, string opType) => _factories.ContainsKey((OpRegistry.NormalizeDomain(domain), opType));
 

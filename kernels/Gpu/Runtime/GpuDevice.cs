@@ -12,6 +12,13 @@ public sealed class GpuDevice : IDisposable
 {
     private readonly ConcurrentDictionary<object, Lazy<object>> _kernels = new();
 
+    /// <summary>
+    /// Kernel loads (ILGPU compilations) run one at a time per device: concurrent first loads from parallel sessions
+    /// crashed the process inside the runtime once (a general protection fault on an ILGPU frontend thread), and a
+    /// load happens once per kernel, so serializing them costs nothing after warm-up.
+    /// </summary>
+    private readonly object _loadLock = new();
+
     internal GpuDevice(GpuDeviceKind kind, Context context, Accelerator accelerator)
     {
         Kind = kind;
@@ -31,7 +38,10 @@ public sealed class GpuDevice : IDisposable
     /// loaded by <paramref name="load"/> on first use.
     /// </summary>
     public T Kernel<T>(object key, Func<Accelerator, T> load) where T : class =>
-        (T)_kernels.GetOrAdd(key, _ => new Lazy<object>(() => load(Accelerator))).Value;
+        (T)_kernels.GetOrAdd(key, _ => new Lazy<object>(() =>
+        {
+            lock (_loadLock) return load(Accelerator);
+        })).Value;
 
     public void Dispose()
     {

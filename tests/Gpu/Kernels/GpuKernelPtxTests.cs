@@ -19,6 +19,7 @@ public sealed class GpuKernelPtxTests
     [
         "NativeInfer.Kernels.Gpu.Conv", "NativeInfer.Kernels.Gpu.Pooling", "NativeInfer.Kernels.Gpu.Normalization",
         "NativeInfer.Kernels.Gpu.Softmax", "NativeInfer.Kernels.Gpu.Reduce", "NativeInfer.Kernels.Gpu.Data",
+        "NativeInfer.Kernels.Gpu.Typed",
     ];
 
     /// <summary>Kernels are the static methods named *Kernel; those taking an Index1D/2D/3D first are implicitly grouped.</summary>
