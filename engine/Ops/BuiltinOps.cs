@@ -16,6 +16,7 @@ internal static class BuiltinOps
         Image.ImageOps.Register(r);
         Fused.FusedConv.Register(r);
         Fused.FusedElementwise.Register(r);
+        Fused.FusedGemm.Register(r);
         return r;
     }
 }
