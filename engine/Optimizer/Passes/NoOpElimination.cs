@@ -7,9 +7,9 @@ namespace NativeInfer.Optimizer.Passes;
 /// <summary>
 /// Removes nodes whose output equals their input, element for element:
 /// Cast/CastLike to the input's own type; Transpose with the identity perm; Reshape, Flatten, Squeeze, Unsqueeze and
-/// Expand whose input and output have the same static shape (every dim a known size); Slice with positive steps whose
-/// output has the input's static shape (so it covers every element in order); Pad with all-zero pads; Sum, Mean, Max,
-/// Min of a single input; x·1, 1·x, x/1, x+0, 0+x and x−0 with a numeric constant of ones or zeros that
+/// Expand whose input and output have the same static shape (every dim a known size); Slice with constant starts,
+/// ends, axes and step 1 that takes every element of each sliced axis; Pad with all-zero pads; Sum, Mean, Max and Min
+/// of a single input; x·1, 1·x, x/1, x+0, 0+x and x−0 with a numeric constant of ones or zeros that
 /// broadcasts without changing x's shape or type.
 /// <para>
 /// x·1 and x/1 are exact (NaN, ±∞ and −0 pass through). x+0 differs only for x = −0, which gives +0; the two compare
@@ -70,7 +70,7 @@ public sealed class NoOpElimination : GraphPass
             case "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Expand":
                 return SameStaticShape(types, x, y) ? x : null;
             case "Slice":
-                return SameStaticShape(types, x, y) && PositiveSteps(ctx, n) ? x : null;
+                return WholeSlice(ctx, types, n) ? x : null;
             case "Pad":
                 return ZeroPads(ctx, n) && SameType(types, x, y) ? x : null;
             case "Sum" or "Mean" or "Max" or "Min":
@@ -109,22 +109,58 @@ public sealed class NoOpElimination : GraphPass
         or DataType.Int8 or DataType.Int16 or DataType.Int32 or DataType.Int64
         or DataType.UInt8 or DataType.UInt16 or DataType.UInt32 or DataType.UInt64;
 
+    /// <summary>True when x's element type is known and y's is the same or unknown.</summary>
     private static bool SameType(Dictionary<string, TypeInfo>? types, string x, string y) =>
-        GraphRewrites.Typed(types, x) is { } tx && (GraphRewrites.Typed(types, y) is not { } ty || ty.ElementType == tx.ElementType);
+        types is not null && types.GetValueOrDefault(x) is { Kind: ValueKind.Tensor, ElementType: not DataType.Undefined } tx
+        && (types.GetValueOrDefault(y) is not { } ty || ty.ElementType == tx.ElementType);
 
     private static bool SameStaticShape(Dictionary<string, TypeInfo>? types, string x, string y) =>
         GraphRewrites.StaticShape(types, x) is { } sx && GraphRewrites.StaticShape(types, y) is { } sy && sx.AsSpan().SequenceEqual(sy)
         && types![x].ElementType == types[y].ElementType;
 
-    /// <summary>True when every Slice step is known and positive (absent steps are 1).</summary>
-    private static bool PositiveSteps(PassContext ctx, Node n)
+    /// <summary>
+    /// True when the Slice takes every element of every axis it names, in order: constant starts, ends, axes and steps,
+    /// each sliced axis of known size, start clamped to 0, end clamped to the size, step 1.
+    /// </summary>
+    private static bool WholeSlice(PassContext ctx, Dictionary<string, TypeInfo>? types, Node n)
     {
-        if (n.OpsetVersion < 10 || n.Inputs.Length < 5 || n.Inputs[4].Length == 0) return true;
-        if (ctx.Constant(n.Inputs[4]) is not { } steps) return false;
-        for (int i = 0; i < steps.Length; i++)
-            if (steps.GetDouble(i) <= 0) return false;
+        if (GraphRewrites.Typed(types, n.Inputs[0]) is not { } tx) return false;
+        var shape = tx.Shape!;
+        long[]? starts, ends, axes, steps = null;
+        if (n.OpsetVersion < 10)
+        {
+            starts = n.Attributes.Ints("starts");
+            ends = n.Attributes.Ints("ends");
+            axes = n.Attributes.Ints("axes");
+        }
+        else
+        {
+            starts = Ints(ctx, n, 1);
+            ends = Ints(ctx, n, 2);
+            axes = n.Inputs.Length > 3 && n.Inputs[3].Length > 0 ? Ints(ctx, n, 3) : null;
+            if (n.Inputs.Length > 4 && n.Inputs[4].Length > 0 && (steps = Ints(ctx, n, 4)) is null) return false;
+            if (n.Inputs.Length > 3 && n.Inputs[3].Length > 0 && axes is null) return false;
+        }
+        if (starts is null || ends is null || starts.Length != ends.Length) return false;
+        if (axes is not null && axes.Length != starts.Length || steps is not null && steps.Length != starts.Length) return false;
+        var seen = new HashSet<long>();
+        for (int i = 0; i < starts.Length; i++)
+        {
+            long axis = axes is null ? i : axes[i];
+            if (axis < 0) axis += shape.Length;
+            if (axis < 0 || axis >= shape.Length || !seen.Add(axis) || !shape[axis].IsKnown) return false;
+            long dim = shape[axis].Value, step = steps is null ? 1 : steps[i];
+            if (step != 1) return false;
+            long start = starts[i] < 0 ? starts[i] + dim : starts[i], end = ends[i] < 0 ? ends[i] + dim : ends[i];
+            if (Math.Clamp(start, 0, dim) != 0 || Math.Clamp(end, 0, dim) != dim) return false;
+        }
         return true;
     }
+
+    private static long[]? Ints(PassContext ctx, Node n, int input) =>
+        n.Inputs.Length > input && n.Inputs[input].Length > 0 && ctx.Constant(n.Inputs[input]) is { DataType: DataType.Int32 or DataType.Int64 } t
+            ? t.ToInt64Array()
+            : null;
 
     /// <summary>True when the Pad's pads are known and all zero.</summary>
     private static bool ZeroPads(PassContext ctx, Node n)
