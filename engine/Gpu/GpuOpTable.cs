@@ -48,6 +48,7 @@ public sealed class GpuOpTable
         Ops.GpuElementwiseOps.Register(t);
         Ops.GpuFusedElementwiseOp.Register(t);
         Ops.GpuMatMulOps.Register(t);
+        Ops.GpuFusedGemmOp.Register(t);
         Ops.GpuShapeOps.Register(t);
         Ops.GpuConvOps.Register(t);
         Ops.GpuNormalizationOps.Register(t);

@@ -17,6 +17,7 @@ internal static class BuiltinOps
         Fused.FusedConv.Register(r);
         Fused.FusedElementwise.Register(r);
         Fused.TransformerFusedOps.Register(r);
+        Fused.FusedGemm.Register(r);
         return r;
     }
 }

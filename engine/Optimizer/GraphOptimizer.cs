@@ -34,6 +34,8 @@ public static class GraphOptimizer
         new ConstantFolding(),
         new ShapeFolding(),
         new IdentityElimination(),
+        new NoOpElimination(),
+        new CommonSubexpressionElimination(),
         new ConvBatchNormFolding(),
         new ConvAffineFolding(),
         new BatchNormAffineFolding(),
@@ -43,6 +45,9 @@ public static class GraphOptimizer
         new GeluFusion(),
         new SiluFusion(),
         new AttentionFusion(),
+        new TransposeMatMulFolding(),
+        new MatMulAddToGemm(),
+        new GemmActivationFusion(),
         new ElementwiseFusion(),
         new DeadNodeElimination(),
     ];

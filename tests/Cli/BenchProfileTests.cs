@@ -55,9 +55,10 @@ public class BenchProfileTests
                 Assert.Contains(runs, r => r.GetProperty("ts").GetDouble() <= ts + 1e-3
                                           && end <= r.GetProperty("ts").GetDouble() + r.GetProperty("dur").GetDouble() + 1e-3);
             }
-            var matmul = nodes.First(e => e.GetProperty("cat").GetString() == "MatMul");
+            // MatMul + Add + Relu run as one ai.nativeinfer:FusedGemm (GemmActivationFusion).
+            var matmul = nodes.First(e => e.GetProperty("cat").GetString() == "FusedGemm");
             Assert.Equal("float32[1,4]", matmul.GetProperty("args").GetProperty("output_shapes").GetString());
-            Assert.Equal("MatMul", matmul.GetProperty("args").GetProperty("op_type").GetString());
+            Assert.Equal("ai.nativeinfer:FusedGemm", matmul.GetProperty("args").GetProperty("op_type").GetString());
             var top = profile.GetProperty("top_ops").EnumerateArray().ToList();
             // The top-ops table names ops outside the default domain with their domain (ai.nativeinfer:FusedElementwise).
             Assert.Equal(graph.Nodes.Select(n => n.Domain.Length == 0 ? n.OpType : $"{n.Domain}:{n.OpType}").Distinct().Order(),
@@ -82,7 +83,7 @@ public class BenchProfileTests
             string text = w.ToString();
             Assert.Contains("profile: 2 timed runs", text);
             Assert.Contains("op type", text);
-            Assert.Contains("MatMul", text);
+            Assert.Contains("FusedGemm", text);
             Assert.True(File.Exists(trace));
         }
         finally
