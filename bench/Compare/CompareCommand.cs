@@ -1,6 +1,7 @@
 using System.Globalization;
 using NativeInfer.Cli.Commands;
 using NativeInfer.Onnx.Benchmarking;
+using NativeInfer.Session;
 
 namespace NativeInfer.Bench.Compare;
 
@@ -37,6 +38,7 @@ public static class CompareCommand
           --seed N          input generator seed (default 1234)
           --probe-runs N    runs in each memory-probe child (default 1)
           --no-memory       skip the peak-memory child processes
+          --level N         NativeInfer's optimization level: 0 none, 1 basic, 2 extended, 3 all (default 3)
           --markdown FILE   also write the Markdown table to FILE
         """;
 
@@ -115,7 +117,15 @@ public static class CompareCommand
         try { DimOverrides.Parse(dims); }
         catch (BenchmarkSetupException e) { throw new CliUsageException(e.Message); }
         return new CompareSettings(threads, iters, warmup, budget, args.IntOption("--seed", BenchmarkInputs.DefaultSeed), dims,
-            !args.Flag("--no-memory"), probeRuns);
+            !args.Flag("--no-memory"), probeRuns, ParseLevel(args));
+    }
+
+    /// <summary><c>--level N</c>: NativeInfer's graph optimization level, 0 (none) to 3 (all, the default).</summary>
+    public static GraphOptimizationLevel ParseLevel(CliArgs args)
+    {
+        int level = args.IntOption("--level", (int)GraphOptimizationLevel.All);
+        if (level is < 0 or > 3) throw new CliUsageException($"--level must be from 0 to 3, got {level}.");
+        return (GraphOptimizationLevel)level;
     }
 
     /// <summary>The models of a suite: "light" (the ONNX backend suite's light models plus the default ResNet18) or a folder.</summary>

@@ -23,7 +23,7 @@ public static class CompareRunner
         int warmed;
         bool stopped = false;
         long? planned;
-        using (var ni = new NativeInferEngine(model, settings.Threads))
+        using (var ni = new NativeInferEngine(model, settings.Threads, settings.Level))
         {
             var dims = DimOverrides.Parse(settings.Dims ?? []);
             dims.Validate(ni.Feeds);
@@ -87,7 +87,7 @@ public static class CompareRunner
                 try
                 {
                     ortPeak = MemoryProbe.Measure(MemoryProbe.Ort, model, settings.Threads, settings.Seed, specs, settings.ProbeRuns, timeout);
-                    niPeak = MemoryProbe.Measure(MemoryProbe.NativeInfer, model, settings.Threads, settings.Seed, specs, settings.ProbeRuns, timeout);
+                    niPeak = MemoryProbe.Measure(MemoryProbe.NativeInfer, model, settings.Threads, settings.Seed, specs, settings.ProbeRuns, timeout, settings.Level);
                 }
                 catch (InvalidOperationException e)
                 {

@@ -24,7 +24,8 @@ public static class MemoryProbe
 
     /// <summary>Peak RSS bytes of a child process running <paramref name="engine"/>, or null when unavailable.</summary>
     /// <exception cref="InvalidOperationException">The child failed (its error output is in the message).</exception>
-    public static long? Measure(string engine, ModelSource model, int threads, int seed, IReadOnlyList<BenchmarkInputSpec> inputs, int runs, TimeSpan timeout)
+    public static long? Measure(string engine, ModelSource model, int threads, int seed, IReadOnlyList<BenchmarkInputSpec> inputs, int runs, TimeSpan timeout,
+        Session.GraphOptimizationLevel level = Session.GraphOptimizationLevel.All)
     {
         if (ChildCommand() is not { } cmd) return null;
         var psi = new ProcessStartInfo(cmd.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -35,6 +36,7 @@ public static class MemoryProbe
         psi.ArgumentList.Add("--threads"); psi.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
         psi.ArgumentList.Add("--seed"); psi.ArgumentList.Add(seed.ToString(CultureInfo.InvariantCulture));
         psi.ArgumentList.Add("--runs"); psi.ArgumentList.Add(runs.ToString(CultureInfo.InvariantCulture));
+        psi.ArgumentList.Add("--level"); psi.ArgumentList.Add(((int)level).ToString(CultureInfo.InvariantCulture));
         foreach (var spec in inputs) { psi.ArgumentList.Add("--input"); psi.ArgumentList.Add(spec.ToString()); }
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the memory probe process.");
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -51,7 +53,7 @@ public static class MemoryProbe
         return doc.RootElement.TryGetProperty("peak_bytes", out var pk) && pk.ValueKind == JsonValueKind.Number ? pk.GetInt64() : null;
     }
 
-    /// <summary>The child's side: <c>compare-probe --engine E [--model PATH] --threads N --seed S --runs R [--input SPEC ...]</c>
+    /// <summary>The child's side: <c>compare-probe --engine E [--model PATH] --threads N --seed S --runs R [--level L] [--input SPEC ...]</c>
     /// (<see cref="BenchmarkInputSpec"/>: the inputs are rebuilt without loading the model outside the measured engine);
     /// prints one JSON line <c>{"engine","baseline_bytes","peak_bytes"}</c>.</summary>
     public static int RunChild(Cli.Commands.CliArgs args)
@@ -60,12 +62,13 @@ public static class MemoryProbe
         var model = args.Option("--model") is { } path ? ModelSource.FromFile(path) : ModelSource.Default;
         int threads = args.IntOption("--threads", 1), seed = args.IntOption("--seed", BenchmarkInputs.DefaultSeed);
         int runs = args.IntOption("--runs", 1);
+        var level = CompareCommand.ParseLevel(args);
         var inputs = BenchmarkInputs.Create(args.Options("--input").Select(BenchmarkInputSpec.Parse), seed);
         long baseline = ProcessMemory.CurrentRssBytes ?? 0;
         using (IBenchEngine e = engine switch
         {
             Ort => new OrtEngine(model, threads, inputs, null),
-            NativeInfer => new NativeInferEngine(model, threads, inputs),
+            NativeInfer => new NativeInferEngine(model, threads, inputs, level),
             _ => throw new Cli.Commands.CliUsageException($"--engine must be '{Ort}' or '{NativeInfer}', got '{engine}'."),
         })
         {

@@ -10,13 +10,14 @@ public sealed class NativeInferEngine : IBenchEngine
     private IReadOnlyDictionary<string, Value> _inputs = new Dictionary<string, Value>();
 
     /// <summary>Loads the model; bind inputs with <see cref="Bind"/> before running.</summary>
-    public NativeInferEngine(ModelSource model, int threads)
+    public NativeInferEngine(ModelSource model, int threads, GraphOptimizationLevel level = GraphOptimizationLevel.All)
     {
-        var options = new SessionOptions { IntraOpThreads = threads };
+        var options = new SessionOptions { IntraOpThreads = threads, OptimizationLevel = level };
         _session = model.Path is null ? new InferenceSession(ModelSource.DefaultModelBytes(), options) : new InferenceSession(model.Path, options);
     }
 
-    public NativeInferEngine(ModelSource model, int threads, IReadOnlyDictionary<string, Value> inputs) : this(model, threads) => Bind(inputs);
+    public NativeInferEngine(ModelSource model, int threads, IReadOnlyDictionary<string, Value> inputs,
+        GraphOptimizationLevel level = GraphOptimizationLevel.All) : this(model, threads, level) => Bind(inputs);
 
     /// <summary>The model's feed inputs (graph inputs that are not initializers).</summary>
     public IReadOnlyList<IR.ValueInfo> Feeds => _session.Model.Graph.FeedInputs.ToList();

@@ -65,7 +65,9 @@ public sealed class GemmActivationFusion : GraphPass
                 }
                 if (readers.Count != 1) break;
                 var next = readers[0];
-                if (!AffineMath.IsDefaultDomain(next) || next.Outputs.Length != 1) break;
+                // Gelu and Swish also come as ai.nativeinfer ops (GeluFusion / SiluFusion below their standard opsets).
+                bool nativeActivation = next.Domain == FusedGemm.Domain && next.OpType is "Gelu" or "Swish";
+                if (!(AffineMath.IsDefaultDomain(next) || nativeActivation) || next.Outputs.Length != 1) break;
                 if (next.OpType == "Add" || next.OpType == "Sum" && next.Inputs.Length == 2)
                 {
                     if (AffineMath.OtherOperand(next, cur) is not { } other || other == cur) break;
