@@ -3,6 +3,7 @@ using NativeInfer.Errors;
 using NativeInfer.IR;
 using NativeInfer.Onnx.Proto;
 using NativeInfer.Ops;
+using NativeInfer.Session;
 using NativeInfer.Tensors;
 using IRGraph = NativeInfer.IR.Graph;
 
@@ -286,11 +287,9 @@ public sealed class OnnxModelLoader
                 if (seen.Add(label)) unsupported.Add($"{label}, first at node '{node.DisplayName}'");
                 continue;
             }
-            var ctx = new OpBuildContext
-            {
-                Node = node,
-                ConstantLookup = name => g.Initializers.TryGetValue(name, out var t) ? t : null,
-            };
+            // Small constants only: nothing is packed here for a graph the optimizer rewrites; the session builds the
+            // final ops over the weights (WeightBinding.BindFinalOps).
+            var ctx = new OpBuildContext { Node = node, ConstantLookup = WeightBinding.SmallConstants(g) };
             try
             {
                 node.Op = reg.Factory(ctx);
