@@ -49,7 +49,7 @@ public static class WeightMemoryStages
     /// <summary>Reads and imports the model; no reference to the file's bytes outlives the call.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static IR.Model Import(string model) =>
-        new OnnxModelLoader().Load(model == "default" ? Compare.ModelSource.DefaultModelBytes() : File.ReadAllBytes(model));
+        model == "default" ? new OnnxModelLoader().Load(Compare.ModelSource.DefaultModelBytes()) : new OnnxModelLoader().Load(model);
 
     private static void Begin(bool resettable)
     {

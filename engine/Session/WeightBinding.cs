@@ -21,6 +21,9 @@ public static class WeightBinding
     public static Func<string, Tensor?> SmallConstants(Graph graph) =>
         name => graph.Initializers.TryGetValue(name, out var t) && t.Length <= SmallConstantElements ? t : null;
 
+    /// <summary>Released weight bytes after which the session collects garbage before packing the next weights.</summary>
+    private const long CollectAfterBytes = 16L << 20;
+
     /// <summary>What <see cref="BindFinalOps"/> did.</summary>
     internal readonly record struct Outcome(int OpsBuilt, int WeightsReleased, long BytesReleased);
 
@@ -44,7 +47,7 @@ public static class WeightBinding
                     if (graph.Initializers.TryGetValue(name, out var t) && t is Tensor<float> && t.Length > SmallConstantElements)
                         remaining[name] = remaining.GetValueOrDefault(name) + 1;
         int built = 0, released = 0;
-        long bytes = 0;
+        long bytes = 0, uncollected = 0;
         foreach (var node in graph.Nodes)
         {
             built += BindSubgraphs(node, registry);
@@ -81,6 +84,14 @@ public static class WeightBinding
                 foreach (var reader in list) reader.UsePackedFor(standIn);
                 released++;
                 bytes += (long)weight.Length * sizeof(float);
+                uncollected += (long)weight.Length * sizeof(float);
+                if (uncollected >= CollectAfterBytes)
+                {
+                    // Reclaim the released weights now, so the next weights' packed copies reuse their memory instead of
+                    // growing the process while the garbage waits for the GC's own schedule.
+                    GC.Collect();
+                    uncollected = 0;
+                }
             }
         }
         return new Outcome(built, released, bytes);

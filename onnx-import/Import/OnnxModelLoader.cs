@@ -24,6 +24,9 @@ public sealed class OnnxModelLoader
     private int _inlineCounter;
     private bool _skipBinding;
 
+    /// <summary>Initializer bytes dropped from the parsed proto after which the loader collects garbage.</summary>
+    private const long CollectAfterBytes = 16L << 20;
+
     public OnnxModelLoader(OpRegistry? registry = null, long maxTensorBytes = TensorLimits.DefaultMaxTensorBytes)
     {
         _registry = registry ?? OpRegistry.Default;
@@ -117,8 +120,23 @@ public sealed class OnnxModelLoader
     private IRGraph ConvertGraph(GraphProto gp, Dictionary<string, int> opsets)
     {
         var g = new IRGraph { Name = gp.Name };
-        foreach (var init in gp.Initializer)
-            g.Initializers[init.Name] = OnnxTensorReader.Read(init, _baseDirectory, _maxTensorBytes);
+        long uncollected = 0;
+        for (int i = 0; i < gp.Initializer.Count; i++)
+        {
+            var init = gp.Initializer[i];
+            var tensor = OnnxTensorReader.Read(init, _baseDirectory, _maxTensorBytes);
+            g.Initializers[init.Name] = tensor;
+            // The parsed proto is this loader's own: drop each initializer's bytes once converted, so the file's copy
+            // and the tensors are not held together for the whole model (collected every few MB, before the next ones).
+            gp.Initializer[i] = new TensorProto { Name = init.Name };
+            uncollected += init.CalculateSize();
+            if (uncollected >= CollectAfterBytes)
+            {
+                init = null!;
+                GC.Collect();
+                uncollected = 0;
+            }
+        }
         if (gp.SparseInitializer.Count > 0)
             foreach (var sp in gp.SparseInitializer)
                 g.Initializers[sp.Values.Name] = Densify(sp);
