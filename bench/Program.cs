@@ -30,6 +30,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "memory-arena") return MemoryArenaTimings.Run(args[1..]);
         if (args.Length > 0 && args[0] == "transformer-fusion") return TransformerFusionTimings.Run(args[1..]);
         if (args.Length > 0 && args[0] == "gemm-fusion") return GemmFusionTimings.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "weight-memory") return WeightMemoryStages.Run(args[1..]);
         if (args.Length > 0 && args[0] == "list")
         {
             List();

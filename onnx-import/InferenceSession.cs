@@ -17,15 +17,17 @@ public sealed class InferenceSession : IDisposable
 {
     private readonly GraphSession _session;
 
+    // A model loaded here belongs to the session: it may release weights in it (SessionOptions.ReleasePackedWeights).
     public InferenceSession(string modelPath, SessionOptions? options = null)
-        : this(Loader(options).Load(modelPath), options) { }
+        => _session = new GraphSession(Loader(options).Load(modelPath), options, ownsModel: true);
 
     public InferenceSession(byte[] modelBytes, SessionOptions? options = null)
-        : this(Loader(options).Load(modelBytes), options) { }
+        => _session = new GraphSession(Loader(options).Load(modelBytes), options, ownsModel: true);
 
     public InferenceSession(Stream modelStream, SessionOptions? options = null)
-        : this(Loader(options).Load(modelStream), options) { }
+        => _session = new GraphSession(Loader(options).Load(modelStream), options, ownsModel: true);
 
+    /// <summary>A session over a caller's model, which it never changes.</summary>
     public InferenceSession(Model model, SessionOptions? options = null) => _session = new GraphSession(model, options);
 
     private static OnnxModelLoader Loader(SessionOptions? options) =>

@@ -110,8 +110,9 @@ public static class GraphOptimizer
     }
 
     /// <summary>
-    /// Builds the final op of every node made during optimization, and again of nodes that now read a constant computed
-    /// at optimization time, so they can pre-pack it as they do for initializers.
+    /// Builds the op of every node made during optimization, and again of nodes that now read a constant computed at
+    /// optimization time. They see small constants only (<see cref="WeightBinding.SmallConstants"/>): the session builds
+    /// the final op of each node reading a large one (packing its weights once) and may then release the original.
     /// </summary>
     private static void Rebind(PassContext ctx, HashSet<string> originalConstants)
     {
@@ -120,7 +121,7 @@ public static class GraphOptimizer
         {
             bool rebuild = node.Op is null || ctx.BoundDuringPasses.Contains(node)
                 || node.Inputs.Any(i => i.Length > 0 && graph.Initializers.ContainsKey(i) && !originalConstants.Contains(i));
-            if (rebuild) node.Op = ctx.Build(node, name => graph.Initializers.TryGetValue(name, out var t) ? t : null);
+            if (rebuild) node.Op = ctx.Build(node, WeightBinding.SmallConstants(graph));
         }
     }
 

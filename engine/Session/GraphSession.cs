@@ -14,7 +14,14 @@ namespace NativeInfer.Session;
 /// </summary>
 public sealed class GraphSession : IDisposable
 {
-    public GraphSession(Model model, SessionOptions? options = null)
+    public GraphSession(Model model, SessionOptions? options = null) : this(model, options, ownsModel: false) { }
+
+    /// <summary>
+    /// A session over <paramref name="model"/>. With <paramref name="ownsModel"/> the caller hands the model over (it
+    /// loaded it for this session alone): weights the session no longer needs are then released in it too, leaving
+    /// data-less stand-ins (see <see cref="SessionOptions.ReleasePackedWeights"/>); without, the model is never changed.
+    /// </summary>
+    public GraphSession(Model model, SessionOptions? options, bool ownsModel)
     {
         Model = model;
         Options = options ?? new SessionOptions();
@@ -27,11 +34,30 @@ public sealed class GraphSession : IDisposable
             ? Optimizer.GraphOptimizer.Optimize(model, Options)
             : null;
         _graph = Optimization?.Model.Graph ?? model.Graph;
+        // A caller's model is never changed: at level None its graph is the one that runs, so nothing is released then.
+        bool release = Options.ReleasePackedWeights && Options.Backend == ExecutionBackend.Cpu
+            && (ownsModel || !ReferenceEquals(_graph, model.Graph));
+        var bound = WeightBinding.BindFinalOps(_graph, Ops.OpRegistry.Default, release,
+            ownsModel && !ReferenceEquals(_graph, model.Graph) ? [model.Graph] : []);
+        ReleasedWeightCount = bound.WeightsReleased;
+        ReleasedWeightBytes = bound.BytesReleased;
+        if (release && ownsModel && !ReferenceEquals(_graph, model.Graph))
+        {
+            var unused = WeightBinding.ReleaseUnused(model.Graph, _graph);
+            ReleasedWeightCount += unused.Count;
+            ReleasedWeightBytes += unused.Bytes;
+        }
         _workers = new WorkerPool(Math.Clamp(Options.EffectiveThreads, 1, WorkerPool.MaxDegreeAllowed));
         _declaredShapes = model.Graph.FeedInputs.ToDictionary(i => i.Name, i => i.Type?.Shape);
         _buffers = Options.MaxPooledBufferBytes > 0 ? new TensorBufferPool(Options.MaxPooledBufferBytes) : null;
         Backend = ExecutionBackends.CreateRunner(_graph, Options);
     }
+
+    /// <summary>How many constant weights the session released (see <see cref="SessionOptions.ReleasePackedWeights"/>).</summary>
+    public int ReleasedWeightCount { get; }
+
+    /// <summary>The bytes of the weights the session released.</summary>
+    public long ReleasedWeightBytes { get; }
 
     /// <summary>The GPU (or other) backend runner running the graph, or null when the CPU executor runs it.</summary>
     public IGraphRunner? Backend { get; }

@@ -60,6 +60,15 @@ public sealed class SessionOptions
     /// </summary>
     public bool MemoryAwareOrder { get; set; } = true;
 
+    /// <summary>
+    /// Release packed weights (CPU backend only): once every op reading a constant float32 weight has packed its own copy
+    /// (Conv, Gemm, MatMul and their fused forms), the session drops the original and keeps a data-less stand-in of its
+    /// shape (<see cref="ReleasedWeights"/>), so each weight is held once. A weight of a model the session loaded itself
+    /// is released in <c>Model</c> too, as are weights the optimizer folded into new ones; a model passed in by the caller
+    /// is never changed. Default on; off keeps every initializer readable (e.g. to export the session's graph).
+    /// </summary>
+    public bool ReleasePackedWeights { get; set; } = true;
+
     /// <summary>Called before and after every node of every run (null: no cost).</summary>
     public IExecutionObserver? Observer { get; set; }
 

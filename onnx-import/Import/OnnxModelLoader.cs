@@ -3,6 +3,7 @@ using NativeInfer.Errors;
 using NativeInfer.IR;
 using NativeInfer.Onnx.Proto;
 using NativeInfer.Ops;
+using NativeInfer.Session;
 using NativeInfer.Tensors;
 using IRGraph = NativeInfer.IR.Graph;
 
@@ -22,6 +23,9 @@ public sealed class OnnxModelLoader
     private readonly Dictionary<(string Domain, string Name), FunctionProto> _functions = new();
     private int _inlineCounter;
     private bool _skipBinding;
+
+    /// <summary>Initializer bytes dropped from the parsed proto after which the loader collects garbage.</summary>
+    private const long CollectAfterBytes = 16L << 20;
 
     public OnnxModelLoader(OpRegistry? registry = null, long maxTensorBytes = TensorLimits.DefaultMaxTensorBytes)
     {
@@ -116,8 +120,23 @@ public sealed class OnnxModelLoader
     private IRGraph ConvertGraph(GraphProto gp, Dictionary<string, int> opsets)
     {
         var g = new IRGraph { Name = gp.Name };
-        foreach (var init in gp.Initializer)
-            g.Initializers[init.Name] = OnnxTensorReader.Read(init, _baseDirectory, _maxTensorBytes);
+        long uncollected = 0;
+        for (int i = 0; i < gp.Initializer.Count; i++)
+        {
+            var init = gp.Initializer[i];
+            var tensor = OnnxTensorReader.Read(init, _baseDirectory, _maxTensorBytes);
+            g.Initializers[init.Name] = tensor;
+            // The parsed proto is this loader's own: drop each initializer's bytes once converted, so the file's copy
+            // and the tensors are not held together for the whole model (collected every few MB, before the next ones).
+            gp.Initializer[i] = new TensorProto { Name = init.Name };
+            uncollected += init.CalculateSize();
+            if (uncollected >= CollectAfterBytes)
+            {
+                init = null!;
+                GC.Collect();
+                uncollected = 0;
+            }
+        }
         if (gp.SparseInitializer.Count > 0)
             foreach (var sp in gp.SparseInitializer)
                 g.Initializers[sp.Values.Name] = Densify(sp);
@@ -286,11 +305,9 @@ public sealed class OnnxModelLoader
                 if (seen.Add(label)) unsupported.Add($"{label}, first at node '{node.DisplayName}'");
                 continue;
             }
-            var ctx = new OpBuildContext
-            {
-                Node = node,
-                ConstantLookup = name => g.Initializers.TryGetValue(name, out var t) ? t : null,
-            };
+            // Small constants only: nothing is packed here for a graph the optimizer rewrites; the session builds the
+            // final ops over the weights (WeightBinding.BindFinalOps).
+            var ctx = new OpBuildContext { Node = node, ConstantLookup = WeightBinding.SmallConstants(g) };
             try
             {
                 node.Op = reg.Factory(ctx);

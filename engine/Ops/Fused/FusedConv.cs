@@ -9,7 +9,7 @@ namespace NativeInfer.Ops.Fused;
 /// plus <c>activation</c> (Relu, LeakyRelu, Clip, HardSigmoid, Sigmoid, Tanh; absent = none) and
 /// <c>activation_params</c> (alpha, beta; Clip: min, max). Z (optional) has Y's shape. float32.
 /// </summary>
-internal sealed class FusedConv : TensorOp
+internal sealed class FusedConv : TensorOp, Session.IPackedWeightOp
 {
     public const string Domain = "ai.nativeinfer";
     public const string OpType = "FusedConv";
@@ -17,7 +17,7 @@ internal sealed class FusedConv : TensorOp
     private readonly ConvAttributes _attrs;
     private readonly FusedActivation _activation;
     private readonly Kernels.Cpu.SgemmActivation _kernelActivation;
-    private readonly Tensor? _weightSource;
+    private Tensor? _weightSource;
     private readonly Kernels.Cpu.Conv.ConvWeights? _packed;
 
     public FusedConv(OpBuildContext ctx)
@@ -35,9 +35,14 @@ internal sealed class FusedConv : TensorOp
             ActivationKind.Tanh => Kernels.Cpu.SgemmActivation.Tanh,
             _ => throw new NotSupportedException($"Fused activation {_activation.Kind} has no kernel."),
         };
-        _weightSource = ctx.ConstantInput(1);
-        _packed = _weightSource is null ? null : ConvKernel.TryPack(_weightSource, _attrs);
+        var w = ctx.ConstantInput(1);
+        _packed = w is null ? null : ConvKernel.TryPack(w, _attrs);
+        _weightSource = _packed is null ? null : w;
     }
+
+    int Session.IPackedWeightOp.PackedInput => _weightSource is null ? -1 : 1;
+    Tensor? Session.IPackedWeightOp.PackedSource => _weightSource;
+    void Session.IPackedWeightOp.UsePackedFor(Tensor standIn) => _weightSource = standIn;
 
     public static void Register(OpRegistry r) => r.Register(Domain, OpType, 1, ctx => new FusedConv(ctx));
 

@@ -20,7 +20,7 @@ namespace NativeInfer.Ops.Fused;
 /// </para>
 /// A constant B is packed once at build time; a constant C that is a row or column vector is scaled by beta once.
 /// </summary>
-internal sealed class FusedGemm : TensorOp
+internal sealed class FusedGemm : TensorOp, Session.IPackedWeightOp
 {
     public const string Domain = "ai.nativeinfer";
     public const string OpType = "FusedGemm";
@@ -28,8 +28,12 @@ internal sealed class FusedGemm : TensorOp
     private readonly bool _transA, _transB;
     private readonly float _alpha, _beta;
     private readonly SgemmActivation _activation;
-    private readonly Tensor? _constantB;
+    private Tensor? _constantB;
     private readonly SgemmPackedB? _packedB;
+
+    int Session.IPackedWeightOp.PackedInput => _packedB is null ? -1 : 1;
+    Tensor? Session.IPackedWeightOp.PackedSource => _packedB is null ? null : _constantB;
+    void Session.IPackedWeightOp.UsePackedFor(Tensor standIn) => _constantB = standIn;
     private readonly Tensor? _constantC;
     private readonly float[]? _scaledC;
 

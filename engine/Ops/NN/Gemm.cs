@@ -11,12 +11,16 @@ namespace NativeInfer.Ops.NN;
 /// float32 runs on the SGEMM: a constant B is packed once at build time; a C of shape [N] / [1, N] (or [M, 1]) is
 /// added as a bias in the GEMM's epilogue instead of being broadcast into Y first.
 /// </summary>
-internal sealed class Gemm : TensorOp
+internal sealed class Gemm : TensorOp, Session.IPackedWeightOp
 {
     private readonly bool _transA, _transB;
     private readonly float _alpha, _beta;
-    private readonly Tensor? _constantB;
+    private Tensor? _constantB;
     private readonly SgemmPackedB? _packedB;
+
+    int Session.IPackedWeightOp.PackedInput => _packedB is null ? -1 : 1;
+    Tensor? Session.IPackedWeightOp.PackedSource => _packedB is null ? null : _constantB;
+    void Session.IPackedWeightOp.UsePackedFor(Tensor standIn) => _constantB = standIn;
 
     public Gemm(bool transA, bool transB, float alpha, float beta, Tensor? constantB = null, SgemmPackedB? packedB = null)
     {

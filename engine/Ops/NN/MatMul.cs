@@ -9,10 +9,14 @@ namespace NativeInfer.Ops.NN;
 /// A constant float32 B with a single matrix (weights: [K, N], or batch dims all 1) is packed once at build time into
 /// the SGEMM panel layout; every batch row of A then runs as one product against it.
 /// </summary>
-internal sealed class MatMul : TensorOp
+internal sealed class MatMul : TensorOp, Session.IPackedWeightOp
 {
-    private readonly Tensor? _constantB;
+    private Tensor? _constantB;
     private readonly SgemmPackedB? _packedB;
+
+    int Session.IPackedWeightOp.PackedInput => _packedB is null ? -1 : 1;
+    Tensor? Session.IPackedWeightOp.PackedSource => _packedB is null ? null : _constantB;
+    void Session.IPackedWeightOp.UsePackedFor(Tensor standIn) => _constantB = standIn;
 
     public MatMul() { }
 
