@@ -41,8 +41,10 @@ public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
         return list;
     }
 
+    private const int MinRunsPerThread = 2;
+
     private static readonly int CollectorPauseMs =
-        int.TryParse(Environment.GetEnvironmentVariable("NATIVEINFER_GPU_STRESS_GC_MS"), out int ms) && ms >= 0 ? ms : 20;
+        int.TryParse(Environment.GetEnvironmentVariable("NATIVEINFER_GPU_STRESS_GC_MS"), out int ms) && ms >= 0 ? ms : 100;
 
     private static int Seconds(int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable("NATIVEINFER_GPU_STRESS_SECONDS"), out int s) && s > 0 ? s : fallback;
@@ -51,6 +53,7 @@ public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
     public void ConcurrentSessionsOnTheCpuAcceleratorMatchTheCpuBackend()
     {
         Skip.If(GpuDevices.TryGet(GpuDeviceKind.Cpu) is null, "No ILGPU CPU accelerator.");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var graphs = Graphs();
         var expected = new Tensor<float>[graphs.Count];
         for (int i = 0; i < graphs.Count; i++)
@@ -70,13 +73,17 @@ public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
                 for (int i = 0; i < graphs.Count; i++) sessions[t][i].Run(graphs[i].Feeds);
         }
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(Seconds(6));
+        double setup = clock.Elapsed.TotalSeconds;
+        // Each worker runs until the deadline and at least MinRunsPerThread runs (bounded: a very slow host still ends).
+        var deadline = DateTime.UtcNow.AddSeconds(Seconds(5));
+        var hardStop = deadline.AddSeconds(60);
+        bool done = false;
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
             var rng = new Random(t);
             try
             {
-                while (DateTime.UtcNow < deadline)
+                for (int mine = 0; (DateTime.UtcNow < deadline || mine < MinRunsPerThread) && DateTime.UtcNow < hardStop; mine++)
                 {
                     int gi = rng.Next(graphs.Count);
                     var actual = sessions[t][gi].Run(graphs[gi].Feeds)[0].Value!.AsTensor().As<float>();
@@ -98,7 +105,7 @@ public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
         // collection moves the young arrays that host tensors live in).
         var collector = new Thread(() =>
         {
-            while (DateTime.UtcNow < deadline)
+            while (!Volatile.Read(ref done))
             {
                 GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: true);
                 collections++;
@@ -110,20 +117,24 @@ public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
         var accelerator = GpuDevices.Get(GpuDeviceKind.Cpu).Accelerator;
         var compiler = new Thread(() =>
         {
-            for (int k = 0; DateTime.UtcNow < deadline; k++)
+            for (int k = 0; !Volatile.Read(ref done); k++)
+            {
                 accelerator.LoadKernel<ArrayView<float>>(FillKernel, new KernelSpecialization(1 + k % 256, null));
+                Thread.Sleep(100);   // let the sessions take the lock between compiles
+            }
         });
         foreach (var w in workers) w.Start();
         collector.Start();
         compiler.Start();
         foreach (var w in workers) w.Join();
+        Volatile.Write(ref done, true);
         collector.Join();
         compiler.Join();
         foreach (var row in sessions) foreach (var s in row) s.Dispose();
-        output.WriteLine($"{threads} threads, {runs} runs, {collections} collections, {failures} wrong");
+        output.WriteLine($"{threads} threads, {runs} runs, {collections} collections, {failures} wrong; set-up {setup:F1} s, loop {clock.Elapsed.TotalSeconds - setup:F1} s");
         foreach (var e in errors.Take(5)) output.WriteLine(e);
         Assert.True(failures == 0, $"{failures} of {runs} concurrent runs were wrong; first: {errors.FirstOrDefault()}");
-        Assert.True(runs > threads, "The loop made too few runs to mean anything.");
+        Assert.True(runs >= threads * MinRunsPerThread, $"The loop made {runs} runs, too few to mean anything.");
     }
 
     /// <summary>
