@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using ILGPU;
 using ILGPU.Runtime;
@@ -280,12 +279,7 @@ internal sealed class GpuGraphRunner : IGraphRunner
                 if (host[v] is { } h || dev[v] is not { } d) return host[v];
                 _stream.Synchronize();
                 var t = Tensor.Create(d.DataType, (int[])d.Shape.Clone());
-                if (t.Length > 0)
-                {
-                    var bytes = t.RawBytes();
-                    d.Raw.SubView(0, bytes.Length).CopyToCPU(_stream, ref MemoryMarshal.GetReference(bytes), bytes.Length);
-                    _stream.Synchronize();
-                }
+                if (t.Length > 0) GpuHostCopy.ToHost(_stream, d.Raw, t.RawBytes());
                 transfers++;
                 return host[v] = t;
             }
@@ -373,11 +367,10 @@ internal sealed class GpuGraphRunner : IGraphRunner
         }
     }
 
+    /// <summary>Copies a host tensor into its device tensor (host memory pinned; complete on return).</summary>
     private void Upload(Tensor t, GpuTensor g)
     {
-        if (t.Length == 0) return;
-        var bytes = t.RawBytes();
-        g.Raw.SubView(0, bytes.Length).CopyFromCPU(_stream, ref MemoryMarshal.GetReference(bytes), bytes.Length);
+        if (t.Length > 0) GpuHostCopy.ToDevice(_stream, g.Raw, t.RawBytes());
     }
 
     public string DescribePartition()

@@ -37,12 +37,7 @@ public sealed class GpuOpContext
     public GpuTensor Upload(Tensor value)
     {
         var t = Allocate(value.DataType, value.Shape);
-        if (value.Length > 0)
-        {
-            var bytes = value.RawBytes();
-            t.Raw.SubView(0, bytes.Length).CopyFromCPU(Stream, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes), bytes.Length);
-            Stream.Synchronize();
-        }
+        if (value.Length > 0) GpuHostCopy.ToDevice(Stream, t.Raw, value.RawBytes());
         return t;
     }
 

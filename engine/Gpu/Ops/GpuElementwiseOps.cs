@@ -22,6 +22,7 @@ public static class GpuElementwiseOps
         t.Register("LeakyRelu", ctx => Unary(ctx, GpuOpCode.LeakyRelu, ctx.Attributes.Float("alpha", 0.01f)));
         t.Register("Elu", ctx => Unary(ctx, GpuOpCode.Elu, ctx.Attributes.Float("alpha", 1f)));
         t.Register("Celu", ctx => Unary(ctx, GpuOpCode.Celu, ctx.Attributes.Float("alpha", 1f)));
+        t.Register("Swish", ctx => Unary(ctx, GpuOpCode.Swish, ctx.Attributes.Float("alpha", 1f)));
         t.Register("ThresholdedRelu", ctx => Unary(ctx, GpuOpCode.ThresholdedRelu, ctx.Attributes.Float("alpha", 1f)));
         t.Register("Selu", ctx => Unary(ctx, GpuOpCode.Selu,
             ctx.Attributes.Float("alpha", 1.67326319217681884765625f), ctx.Attributes.Float("gamma", 1.05070102214813232421875f)));

@@ -5,8 +5,8 @@ using NativeInfer.Tensors;
 namespace NativeInfer.Gpu.Ops;
 
 /// <summary>
-/// Inference BatchNormalization, LayerNormalization (with its optional Mean / InvStdDev outputs), Softmax and
-/// LogSoftmax on the GPU, float32.
+/// Inference BatchNormalization, LayerNormalization (with its optional Mean / InvStdDev outputs), RMSNormalization,
+/// Softmax and LogSoftmax on the GPU, float32.
 /// </summary>
 public static class GpuNormalizationOps
 {
@@ -24,6 +24,12 @@ public static class GpuNormalizationOps
             if (ctx.Build.InputCount is < 2 or > 3 || !ctx.Build.HasInput(0) || !ctx.Build.HasInput(1) || !ctx.AllInputsFloat(2)) return null;
             if (ctx.Attributes.Int("stash_type", 1) != 1) return null;
             return new GpuLayerNormOp(ctx.Attributes.Int("axis", -1), ctx.Attributes.Float("epsilon", 1e-5f));
+        });
+        t.Register("RMSNormalization", ctx =>
+        {
+            if (ctx.Build.InputCount != 2 || !ctx.Build.HasInput(0) || !ctx.Build.HasInput(1) || !ctx.AllInputsFloat(2)) return null;
+            if (ctx.Attributes.Int("stash_type", 1) != 1) return null;
+            return new GpuLayerNormOp(ctx.Attributes.Int("axis", -1), ctx.Attributes.Float("epsilon", 1e-5f), rms: true);
         });
         t.Register("Softmax", ctx => Softmax(ctx, log: false));
         t.Register("LogSoftmax", ctx => Softmax(ctx, log: true));
@@ -62,8 +68,11 @@ internal sealed class GpuBatchNormOp(float epsilon) : GpuOp
     }
 }
 
-/// <summary>LayerNormalization over the dims from <c>axis</c> on; scale and bias of the normalized shape or of X's.</summary>
-internal sealed class GpuLayerNormOp(long axis, float epsilon) : GpuOp
+/// <summary>
+/// LayerNormalization (or, with <paramref name="rms"/>, RMSNormalization) over the dims from <c>axis</c> on; scale and
+/// bias of the normalized shape or of X's.
+/// </summary>
+internal sealed class GpuLayerNormOp(long axis, float epsilon, bool rms = false) : GpuOp
 {
     public override GpuTensor?[] Execute(GpuOpContext ctx, GpuOpInputs inputs)
     {
@@ -75,16 +84,16 @@ internal sealed class GpuLayerNormOp(long axis, float epsilon) : GpuOp
         int RowStride(GpuTensor t, string name) =>
             t.Length == size ? 0
             : t.Length == x.Length && t.Rank == x.Rank ? size
-            : throw new NotSupportedException($"LayerNormalization {name} {ShapeUtil.Format(t.Shape)} must hold the normalized shape or X's shape on the GPU.");
+            : throw new NotSupportedException($"{(rms ? "RMSNormalization" : "LayerNormalization")} {name} {ShapeUtil.Format(t.Shape)} must hold the normalized shape or X's shape on the GPU.");
         int scaleStride = RowStride(scale, "scale"), biasStride = bias is null ? 0 : RowStride(bias, "bias");
         var y = ctx.Allocate(DataType.Float, x.Shape);
         int outputs = ctx.Node.Outputs.Length;
-        bool stats = outputs > 1 && ctx.Node.Outputs[1].Length > 0 || outputs > 2 && ctx.Node.Outputs[2].Length > 0;
+        bool stats = !rms && outputs > 1 && ctx.Node.Outputs[1].Length > 0 || outputs > 2 && ctx.Node.Outputs[2].Length > 0;
         var statShape = (int[])x.Shape.Clone();
         for (int i = a; i < statShape.Length; i++) statShape[i] = 1;
         var mean = stats ? ctx.Allocate(DataType.Float, statShape) : null;
         var inv = stats ? ctx.Allocate(DataType.Float, statShape) : null;
-        var p = new GpuLayerNormParams(rows, size, epsilon, bias is not null, scaleStride, biasStride, stats);
+        var p = new GpuLayerNormParams(rows, size, epsilon, bias is not null, scaleStride, biasStride, stats, rms);
         if (x.Length > 0)
             ctx.Device.Kernel(typeof(GpuLayerNormalization), acc => new GpuLayerNormalization(acc))
                 .Run(ctx.Stream, x.Float, scale.Float, bias is null ? default : bias.Float, y.Float,

@@ -51,6 +51,7 @@ public static class GpuMath
             case GpuOpCode.Sin: return XMath.Sin(x);
             case GpuOpCode.Cos: return XMath.Cos(x);
             case GpuOpCode.Round: return XMath.RoundToEven(x);
+            case GpuOpCode.Swish: return x * Sigmoid(p0 * x);
             case GpuOpCode.Celu: return XMath.Max(0f, x) + XMath.Min(0f, p0 * (XMath.Exp(x / p0) - 1f));
             default: return float.NaN;
         }

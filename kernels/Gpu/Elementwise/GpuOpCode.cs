@@ -27,9 +27,11 @@ public static class GpuOpCode
     public const int Round = 108;
     /// <summary>Celu(x; alpha) = max(0, x) + min(0, alpha (e^(x/alpha) − 1)).</summary>
     public const int Celu = 109;
+    /// <summary>Swish(x; alpha) = x · sigmoid(alpha · x).</summary>
+    public const int Swish = 110;
 
     /// <summary>True for the codes <see cref="GpuMath.Unary"/> evaluates.</summary>
-    public static bool IsUnary(int op) => op is >= Relu and <= Pow or >= Identity and <= Celu;
+    public static bool IsUnary(int op) => op is >= Relu and <= Pow or >= Identity and <= Swish;
 
     /// <summary>True for the codes <see cref="GpuMath.Binary"/> evaluates.</summary>
     public static bool IsBinary(int op) => op is >= Add and <= PRelu or PowGeneral;

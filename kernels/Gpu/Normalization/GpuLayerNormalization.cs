@@ -7,7 +7,8 @@ namespace NativeInfer.Kernels.Gpu.Normalization;
 
 /// <summary>
 /// LayerNormalization over the trailing axes (X viewed as [rows, size]): one group of 256 threads per row, mean and
-/// variance by two shared-memory reductions (two passes: the centred sum of squares, not E[x²] − E[x]²).
+/// variance by two shared-memory reductions (two passes: the centred sum of squares, not E[x²] − E[x]²); in RMS mode
+/// (RMSNormalization) the mean is taken as 0 and only the sum of squares is reduced.
 /// </summary>
 public sealed class GpuLayerNormalization
 {
@@ -53,9 +54,13 @@ public sealed class GpuLayerNormalization
         var scratch = SharedMemory.Allocate<float>(GpuGroupReduce.GroupSize);
         int row = Grid.IdxX, n = a.Size, t = Group.IdxX, step = Group.DimX;
         int xBase = row * n;
-        float s = 0f;
-        for (int i = t; i < n; i += step) s += x[xBase + i];
-        float mu = GpuGroupReduce.Reduce(scratch, s, GpuGroupReduce.Sum) / n;
+        float mu = 0f;
+        if (a.Rms == 0)   // uniform across the group, so every thread reaches the reduction's barriers
+        {
+            float s = 0f;
+            for (int i = t; i < n; i += step) s += x[xBase + i];
+            mu = GpuGroupReduce.Reduce(scratch, s, GpuGroupReduce.Sum) / n;
+        }
         float q = 0f;
         for (int i = t; i < n; i += step)
         {
@@ -79,7 +84,7 @@ public sealed class GpuLayerNormalization
 
     internal readonly struct LayerNormArgs
     {
-        public readonly int Size, ScaleRowStride, BiasRowStride, HasBias, HasStats;
+        public readonly int Size, ScaleRowStride, BiasRowStride, HasBias, HasStats, Rms;
         public readonly float Epsilon;
 
         public LayerNormArgs(in GpuLayerNormParams p)
@@ -89,6 +94,7 @@ public sealed class GpuLayerNormalization
             BiasRowStride = p.BiasRowStride;
             HasBias = p.HasBias ? 1 : 0;
             HasStats = p.HasStats ? 1 : 0;
+            Rms = p.Rms ? 1 : 0;
             Epsilon = p.Epsilon;
         }
     }

@@ -13,9 +13,10 @@ public sealed class GpuDevice : IDisposable
     private readonly ConcurrentDictionary<object, Lazy<object>> _kernels = new();
 
     /// <summary>
-    /// Kernel loads (ILGPU compilations) run one at a time per device: concurrent first loads from parallel sessions
-    /// crashed the process inside the runtime once (a general protection fault on an ILGPU frontend thread), and a
-    /// load happens once per kernel, so serializing them costs nothing after warm-up.
+    /// Kernel loads run one at a time per device. ILGPU compiles under the accelerator's own lock anyway, so this costs
+    /// nothing after warm-up; it was added after a crash on an ILGPU frontend thread in a parallel conformance run, but
+    /// that crash and the sporadic wrong results came from host copies through unpinned memory (see
+    /// <see cref="GpuHostCopy"/>), not from concurrent loads.
     /// </summary>
     private readonly object _loadLock = new();
 

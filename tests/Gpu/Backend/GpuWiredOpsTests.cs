@@ -158,6 +158,21 @@ public abstract class GpuWiredOpsTests
         AllOnGpu(Compare(g), "BatchNormalization", "LayerNormalization");
     }
 
+    /// <summary>RMSNormalization (the LayerNormalization kernel without centring) and Swish, both opset 24.</summary>
+    [SkippableFact]
+    public void RmsNormalizationAndSwish()
+    {
+        var g = new GpuTestGraph(opset: 24)
+            .Input("x", GpuTestGraph.Random(40, [2, 3, 4, 5]))
+            .Const("s", GpuTestGraph.Random(41, [4, 5]))
+            .Const("s1", GpuTestGraph.Random(42, [5]))
+            .Node("RMSNormalization", ["x", "s"], ["y"], Attr.Int("axis", 2), Attr.Float("epsilon", 1e-3f))
+            .Node("RMSNormalization", ["x", "s1"], ["z"])
+            .Node("Swish", ["x"], ["w"], Attr.Float("alpha", 0.7f))
+            .Output("y", "z", "w");
+        AllOnGpu(Compare(g), "RMSNormalization", "Swish");
+    }
+
     [SkippableFact]
     public void SoftmaxAndLogSoftmaxAlongAnyAxis()
     {
