@@ -12,15 +12,17 @@ namespace NativeInfer.Tests.Gpu.Backend;
 
 /// <summary>
 /// Several sessions on several threads running small graphs at once on the one process-wide ILGPU CPU accelerator,
-/// every result compared with the CPU backend. Sporadic wrong results (zeros) and a crash were seen when sessions ran
-/// concurrently; this loop reproduces that class of fault. NATIVEINFER_GPU_STRESS_SECONDS lengthens the loop (default
-/// a few seconds, to keep CI time small).
+/// every result compared with the CPU backend, while another thread compiles kernels on that accelerator and another
+/// forces garbage collections (what a busy process does: first runs of new ops, allocation). Before host copies were
+/// pinned (<see cref="GpuHostCopy"/>) nearly every such loop gave zeros (the "Celu 0 vs -0.68" and "test_abs zeros"
+/// reports) or crashed the process with a general-protection fault in the runtime. NATIVEINFER_GPU_STRESS_SECONDS
+/// lengthens the loop (default 5 s, to keep CI time small); NATIVEINFER_GPU_STRESS_GC_MS sets the collector's pause.
 /// </summary>
 public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
 {
     static GpuConcurrencyStressTests() => GpuBackend.Register();
 
-    /// <summary>The graphs: unary ops (the Celu/Abs of the reports), broadcasting binaries, GEMM (256-thread groups), reductions.</summary>
+    /// <summary>The graphs: unary ops (the Celu/Abs of the reports), broadcasting binaries, GEMM (256-thread groups), softmax.</summary>
     private static List<GpuTestGraph> Graphs()
     {
         var list = new List<GpuTestGraph>
