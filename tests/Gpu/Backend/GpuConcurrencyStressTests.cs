@@ -16,7 +16,7 @@ namespace NativeInfer.Tests.Gpu.Backend;
 /// forces garbage collections (what a busy process does: first runs of new ops, allocation). Before host copies were
 /// pinned (<see cref="GpuHostCopy"/>) nearly every such loop gave zeros (the "Celu 0 vs -0.68" and "test_abs zeros"
 /// reports) or crashed the process with a general-protection fault in the runtime. NATIVEINFER_GPU_STRESS_SECONDS
-/// lengthens the loop (default 5 s, to keep CI time small); NATIVEINFER_GPU_STRESS_GC_MS sets the collector's pause.
+/// lengthens the loop (default 4 s, to keep CI time small); NATIVEINFER_GPU_STRESS_GC_MS sets the collector's pause.
 /// </summary>
 public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
 {
@@ -43,7 +43,7 @@ public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
         return list;
     }
 
-    private const int MinRunsPerThread = 2;
+    private const int MinRunsPerThread = 1;
 
     private static readonly int CollectorPauseMs =
         int.TryParse(Environment.GetEnvironmentVariable("NATIVEINFER_GPU_STRESS_GC_MS"), out int ms) && ms >= 0 ? ms : 100;
@@ -76,16 +76,16 @@ public sealed class GpuConcurrencyStressTests(ITestOutputHelper output)
         }
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         double setup = clock.Elapsed.TotalSeconds;
-        // Each worker runs until the deadline and at least MinRunsPerThread runs (bounded: a very slow host still ends).
-        var deadline = DateTime.UtcNow.AddSeconds(Seconds(5));
-        var hardStop = deadline.AddSeconds(60);
+        // Each worker runs until the deadline, and at least once (a loaded host, e.g. the whole test suite at once, may
+        // allow no more in the time: the loop is a stress, not a throughput check).
+        var deadline = DateTime.UtcNow.AddSeconds(Seconds(4));
         bool done = false;
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
             var rng = new Random(t);
             try
             {
-                for (int mine = 0; (DateTime.UtcNow < deadline || mine < MinRunsPerThread) && DateTime.UtcNow < hardStop; mine++)
+                for (int mine = 0; DateTime.UtcNow < deadline || mine < MinRunsPerThread; mine++)
                 {
                     int gi = rng.Next(graphs.Count);
                     var actual = sessions[t][gi].Run(graphs[gi].Feeds)[0].Value!.AsTensor().As<float>();
