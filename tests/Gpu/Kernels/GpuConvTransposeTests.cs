@@ -70,7 +70,8 @@ public abstract class GpuConvTransposeTests(GpuAcceleratorFixture fixture) : Gpu
 
     [SkippableFact]
     public void Conv2D_Strided_AsymmetricPads_Bias() =>
-        Assert.Equal([5, 8], Check(2, 3, 2, 1, [3, 4], [3, 3], strides: [2, 2], pads: [1, 0, 0, 1], bias: true));
+        // H: 2·(3−1) + 3 − 1 − 0 = 6; W: 2·(4−1) + 3 − 0 − 1 = 8.
+        Assert.Equal([6, 8], Check(2, 3, 2, 1, [3, 4], [3, 3], strides: [2, 2], pads: [1, 0, 0, 1], bias: true));
 
     [SkippableFact]
     public void Conv2D_Dilated_Strided_OutputPadding()
