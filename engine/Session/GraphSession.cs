@@ -128,9 +128,9 @@ public sealed class GraphSession : IDisposable
     /// large-object-heap allocations and the full garbage collections they bring.
     /// </summary>
     /// <exception cref="InvalidInputException">An unknown output name, a string tensor, a tensor sharing memory with an
-    /// input, or a tensor whose element type or shape does not match the output. Shapes the model fixes are checked
-    /// before the run; shapes that depend on the inputs only after it, and then the bound tensors' contents are
-    /// unspecified (kernels write into them directly).</exception>
+    /// input, or a tensor whose element type or shape does not match the output. Shapes are checked after the run (a
+    /// model's declared output shapes are not trusted), and on that error the bound tensors' contents are unspecified:
+    /// kernels write into them directly.</exception>
     public void Run(IReadOnlyDictionary<string, Value> inputs, IReadOnlyDictionary<string, Tensor> outputs, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(outputs);
@@ -148,10 +148,7 @@ public sealed class GraphSession : IDisposable
             if (meta.ElementType != DataType.Undefined && tensor.DataType != meta.ElementType)
                 throw new InvalidInputException(
                     $"Output '{name}' is {DataTypes.Name(meta.ElementType)} but the bound tensor is {DataTypes.Name(tensor.DataType)}.");
-            if (meta.Kind == ValueKind.Tensor && meta.Dimensions.Length > 0 && meta.Dimensions.All(d => d >= 0)
-                && !meta.Dimensions.SequenceEqual(tensor.Shape.Select(d => (long)d)))
-                throw new InvalidInputException(
-                    $"Output '{name}' has shape {meta.ShapeString} but the bound tensor has shape {ShapeUtil.Format(tensor.Shape)}.");
+
             foreach (var input in inputs.Values)
                 if (input is Tensor t && t.StorageArray is { } array && ReferenceEquals(array, tensor.StorageArray))
                     throw new InvalidInputException($"Output '{name}': the bound tensor shares memory with an input; give it its own.");

@@ -94,4 +94,43 @@ public class CompareTests
         Assert.Throws<CliUsageException>(() => Run("--threads", "0"));
         Assert.Throws<CliUsageException>(() => Run("--dim", "batch"));
     }
+
+    [Fact]
+    public void EveryOpCaseIsAValidOneNodeModel()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"ni-opcases-{Guid.NewGuid():N}");
+        try
+        {
+            var cases = OpCases.Write(dir, null);
+            Assert.Equal(OpCases.All().Count(), cases.Count);
+            Assert.Contains(cases, c => c.Op == "Conv" && c.Shape.Contains("3x3s2"));
+            Assert.Contains(cases, c => c.Op == "MatMul");
+            foreach (var c in cases)
+            {
+                using var session = new InferenceSession(c.Model.Path!, new NativeInfer.Session.SessionOptions { OptimizationLevel = NativeInfer.Session.GraphOptimizationLevel.None });
+                Assert.Single(session.Model.Graph.Nodes);
+                Assert.Equal(c.Op, session.Model.Graph.Nodes[0].OpType);
+                Assert.True(c.Flops > 0 == c.Op is "Conv" or "MatMul", c.Model.Name);
+            }
+            Assert.Single(OpCases.Write(Path.Combine(dir, "f"), "^Relu "));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void OpsCommandComparesAKernelAndReportsItsRow()
+    {
+        var output = new StringWriter();
+        int code = CompareCommand.Execute(new CliArgs(["--ops", "--filter", "^(Relu|Conv sq 1x1 16-64)", "--threads", "1", "--iters", "3", "--warmup", "1"], "--ops"),
+            output, TextWriter.Null);
+        Assert.Equal(0, code);
+        string md = output.ToString();
+        Assert.Contains("| op | shape | ORT median ms | NativeInfer median ms | ratio | ORT GFLOP/s | NativeInfer GFLOP/s | NativeInfer % of peak | max rel err |", md);
+        Assert.Contains("| Relu | 256×56² |", md);
+        Assert.Matches(@"\| Conv \| sq 1x1 16-64 55 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+% \|", md);
+        Assert.Contains("over 2 kernel(s)", md);
+        Assert.Throws<CliUsageException>(() => CompareCommand.Execute(new CliArgs(["--ops", "--filter", "("], "--ops"), TextWriter.Null, TextWriter.Null));
+        Assert.Throws<CliUsageException>(() => CompareCommand.Execute(new CliArgs(["--ops", "--filter", "^nothing$"], "--ops"), TextWriter.Null, TextWriter.Null));
+        Assert.Throws<CliUsageException>(() => CompareCommand.Execute(new CliArgs(["--filter", "Relu"], "--ops"), TextWriter.Null, TextWriter.Null));
+    }
 }
