@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
@@ -18,12 +17,6 @@ namespace NativeInfer.Tests.Gpu.Backend;
 /// </summary>
 public sealed class GpuKernelCompileTests
 {
-    /// <summary>Every kernel of this backend: name, method, explicitly grouped (shared memory, barriers).</summary>
-    public static IEnumerable<(string Name, System.Reflection.MethodInfo Method, bool Explicit)> AllKernels =>
-        GpuElementwise.Kernels.Select(k => (k.Name, k.Method, k.ExplicitlyGrouped))
-            .Append(("FusedElementwise", GpuFusedElementwise.KernelMethod, false))
-            .Append(("Gemm", GpuGemm.KernelMethod, true));
-
     [Theory]
     [InlineData(80)]
     [InlineData(90)]
@@ -34,12 +27,13 @@ public sealed class GpuKernelCompileTests
             : (CudaArchitecture.SM_90, CudaInstructionSet.ISA_84);
         using var context = Context.Create(b => b.EnableAlgorithms().Optimize(OptimizationLevel.O2));
         using var backend = new PTXBackend(context, architecture, isa, nvvmAPI: null);
-        foreach (var (name, method, isExplicit) in AllKernels)
+        Assert.Contains(GpuKernelList.All, k => k.Method == GpuGemm.KernelMethod);
+        Assert.Contains(GpuKernelList.All, k => k.Method == GpuFusedElementwise.KernelMethod);
+        foreach (var (name, method, _) in GpuElementwise.Kernels) Assert.Contains(GpuKernelList.All, k => k.Method == method);
+        foreach (var kernel in GpuKernelList.All)
         {
-            var entry = isExplicit
-                ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
-                : EntryPointDescription.FromImplicitlyGroupedKernel(method);
-            var compiled = Assert.IsType<PTXCompiledKernel>(backend.Compile(entry, new KernelSpecialization()));
+            var name = kernel.Name;
+            var compiled = Assert.IsType<PTXCompiledKernel>(backend.Compile(kernel.EntryPoint, new KernelSpecialization()));
             var target = compiled.PTXAssembly.Split('\n').FirstOrDefault(l => l.StartsWith(".target", StringComparison.Ordinal)) ?? "(no .target line)";
             // Seen with ILGPU 1.5.3: for SM_90 (ISA 8.4) it writes `.target sm_80` (it caps the PTX target it emits); a
             // sm_90 driver JIT-compiles sm_80 PTX, so that is accepted for 90 only.
