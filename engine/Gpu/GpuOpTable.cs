@@ -53,6 +53,7 @@ public sealed class GpuOpTable
         Ops.GpuConvOps.Register(t);
         Ops.GpuNormalizationOps.Register(t);
         Ops.GpuDataOps.Register(t);
+        Ops.GpuIndexOps.Register(t);
         Ops.GpuTypedOps.Register(t);
         Ops.GpuReduceOps.Register(t);
         Ops.GpuHostOps.Register(t);
