@@ -9,7 +9,8 @@ namespace NativeInfer.Gpu.Ops;
 /// <summary>
 /// The index ops of any standard element type on the <see cref="GpuIndex"/> kernels, with int32 or int64 indices:
 /// Gather, GatherElements, GatherND (batch_dims), ScatterElements and the deprecated Scatter, ScatterND (reductions
-/// none/add/mul/max/min; bool only without a reduction).
+/// none/add/mul/max/min; bool only without a reduction), and TensorScatter (a KV-cache update; its write_indices, one per
+/// batch, are read and checked on the host).
 /// <para>
 /// Bounds: every index is checked on the host before the launch, so an index out of range is an
 /// <see cref="ArgumentOutOfRangeException"/> from <c>Run</c> (with the CPU op's message), never a wrong read. Constant
@@ -32,6 +33,17 @@ public static class GpuIndexOps
         foreach (var name in new[] { "Scatter", "ScatterElements" })
             t.Register(name, ctx => Reduction(ctx) is { } r && ctx.Build.Opset >= (name == "Scatter" ? 9 : 11) && Indexed(ctx, true)
                 ? new GpuScatterElementsOp(ctx.Attributes.Int("axis", 0), r, Constant(ctx)) : null);
+        t.Register("TensorScatter", ctx =>
+        {
+            if (ctx.Build.InputCount is not (2 or 3) || GpuTypedOps.Typed(ctx, 0) is not { } cache || GpuTypedOps.Typed(ctx, 1) != cache) return null;
+            if (ctx.Build.HasInput(2) && !(GpuTypedOps.Typed(ctx, 2) is { } w && DataTypes.IsInteger(w))) return null;
+            return ctx.Attributes.String("mode", "linear") switch
+            {
+                "linear" => new GpuTensorScatterOp(ctx.Attributes.Int("axis", -2), false),
+                "circular" => new GpuTensorScatterOp(ctx.Attributes.Int("axis", -2), true),
+                _ => null,
+            };
+        });
         t.Register("ScatterND", ctx => ctx.Build.Opset >= 11 && Reduction(ctx) is { } r && Indexed(ctx, true)
             ? new GpuScatterNdOp(r, Constant(ctx)) : null);
     }
@@ -258,6 +270,57 @@ internal sealed class GpuScatterNdOp(int reduction, long[]? constant) : GpuOp
         if (updates.Length > 0)
             GpuIndexOps.WithDeviceIndices(ctx, inputs, constant, idx => GpuIndexOps.Kernels(ctx).ScatterND(ctx.Stream, y.Raw, y.Shape,
                 GpuIndexOps.Code(y), idx.Raw, GpuIndexOps.Code(idx), idx.Shape, updates.Raw, reduction));
+        return [y];
+    }
+}
+
+/// <summary>
+/// TensorScatter (opset 24): a copy of past_cache with the update's slices along the axis written at write_indices[b] + i
+/// (mod the cache length in circular mode); write_indices (default zeros) are read and checked on the host.
+/// </summary>
+internal sealed class GpuTensorScatterOp(long axis, bool circular) : GpuOp
+{
+    private const string Op = "TensorScatter";
+
+    public override bool ReadsOnHost(int i) => i == 2;
+
+    public override GpuTensor?[] Execute(GpuOpContext ctx, GpuOpInputs inputs)
+    {
+        var cache = inputs.Req(0);
+        var update = inputs.Req(1);
+        var indices = inputs.Host(2);
+        int rank = cache.Rank;
+        if (rank < 2 || update.Rank != rank || update.DataType != cache.DataType)
+            throw new ShapeMismatchException($"{Op}: past_cache {cache} and update {update} must share rank (≥ 2) and element type.");
+        int a = ShapeUtil.NormalizeAxis(axis, rank);
+        if (a == 0) throw new ArgumentException($"{Op}: axis must not be the batch axis 0.");
+        for (int d = 0; d < rank; d++)
+            if (d == a ? update.Shape[d] > cache.Shape[d] : update.Shape[d] != cache.Shape[d])
+                throw new ShapeMismatchException($"{Op}: update {update} does not fit past_cache {cache} along axis {a}.");
+        int batch = cache.Shape[0], maxLen = cache.Shape[a], len = update.Shape[a];
+        var writeAt = new long[batch];
+        if (indices is not null)
+        {
+            if (indices.Rank != 1 || indices.Shape[0] != batch || !DataTypes.IsInteger(indices.DataType))
+                throw new ShapeMismatchException($"{Op}: write_indices must be an integer tensor of shape [{batch}], got {indices}.");
+            writeAt = indices.ToInt64Array();
+        }
+        foreach (long w in writeAt)
+            if (w < 0 || !circular && w + len > maxLen || circular && w >= maxLen)
+                throw new ArgumentOutOfRangeException(nameof(inputs),
+                    $"{Op}: write index {w} with {len} updates does not fit a cache of length {maxLen} ({(circular ? "circular" : "linear")}).");
+        var y = GpuIndexOps.CopyOf(ctx, cache);
+        if (update.Length == 0) return [y];
+        var at = ctx.Upload(new Tensor<long>(writeAt, [batch]));
+        try
+        {
+            GpuIndexOps.Kernels(ctx).CacheWrite(ctx.Stream, y.Raw, update.Raw, at.Raw.Cast<long>(), batch, IndexMath.Product(cache.Shape, 1, a),
+                maxLen, len, IndexMath.Product(cache.Shape, a + 1, rank), circular, GpuIndexOps.Width(cache));
+        }
+        finally
+        {
+            ctx.Free(at);
+        }
         return [y];
     }
 }

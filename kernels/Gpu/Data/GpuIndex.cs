@@ -6,8 +6,8 @@ namespace NativeInfer.Kernels.Gpu.Data;
 
 /// <summary>
 /// The index ops over any element type <see cref="GpuScalar"/> handles, one compiled body per kernel: Gather,
-/// GatherElements, GatherND (batch_dims), and the write step of ScatterElements and ScatterND (reduction none, add, mul,
-/// max, min). Indices are int32 or int64 (<see cref="GpuScalar.Int32"/>/<see cref="GpuScalar.Int64"/>) read as they are
+/// GatherElements, GatherND (batch_dims), and the write steps of ScatterElements and ScatterND (reduction none, add, mul,
+/// max, min) and of TensorScatter (a KV-cache update). Indices are int32 or int64 (<see cref="GpuScalar.Int32"/>/<see cref="GpuScalar.Int64"/>) read as they are
 /// on the device; a negative index counts from the end of its dim. A kernel cannot throw, so the caller validates the
 /// indices first (the backend checks them on the host); an index still out of range reads as a zero element (gathers) or
 /// is skipped (scatters), never an access outside the buffers.
@@ -32,6 +32,7 @@ public sealed class GpuIndex
     private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, NdArgs> _gatherNd;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, GpuIndexMap, ElementArgs> _scatterElements;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, NdArgs> _scatterNd;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<long>, CacheArgs> _cacheWrite;
 
     public GpuIndex(Accelerator accelerator)
     {
@@ -41,6 +42,7 @@ public sealed class GpuIndex
         _gatherNd = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, NdArgs>(GatherNdKernel);
         _scatterElements = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, GpuIndexMap, ElementArgs>(ScatterElementsKernel);
         _scatterNd = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, GpuIndexMap, NdArgs>(ScatterNdKernel);
+        _cacheWrite = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<long>, CacheArgs>(CacheWriteKernel);
     }
 
     /// <summary>
@@ -149,6 +151,28 @@ public sealed class GpuIndex
         CheckBytes(updates, (long)rows * args.Block, args.Width, "The updates");
         CheckBytes(indices, (long)rows * args.K, GpuScalar.Width(indexType), "The indices");
         if (rows > 0 && args.Block > 0) _scatterNd(stream, args.Block, y, indices, updates, map, args);
+    }
+
+    /// <summary>
+    /// The write step of TensorScatter on y (already a copy of the cache, viewed as [batch·outer, maxLen, inner]): the
+    /// update, viewed as [batch·outer, len, inner], lands at positions writeAt[b] + i along the middle dim (mod maxLen when
+    /// <paramref name="circular"/>), b = row / <paramref name="outerPerBatch"/>. The caller checks writeAt (in range, and
+    /// len ≤ maxLen), so the positions of one row are distinct and every element is written once.
+    /// </summary>
+    public void CacheWrite(AcceleratorStream stream, ArrayView<byte> y, ArrayView<byte> update, ArrayView<long> writeAt,
+        int batch, int outerPerBatch, int maxLen, int len, int inner, bool circular, int width)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        CheckWidth(width);
+        if (batch < 0 || outerPerBatch < 0 || maxLen < 0 || len < 0 || inner < 0 || len > maxLen)
+            throw new ArgumentException("TensorScatter sizes must be non-negative with len ≤ maxLen.");
+        long rows = (long)batch * outerPerBatch, count = rows * len * inner;
+        CheckBytes(y, rows * maxLen * inner, width, "Y");
+        CheckBytes(update, count, width, "The update");
+        if (writeAt.Length < batch) throw new ArgumentException("One write index per batch is needed.");
+        if (count > 0)
+            _cacheWrite(stream, (int)count, y, update, writeAt,
+                new CacheArgs { OuterPerBatch = outerPerBatch, MaxLen = maxLen, Len = len, Inner = inner, Circular = circular ? 1 : 0, Width = width });
     }
 
     private static (GpuIndexMap Map, ElementArgs Args) ElementLayout(int[] xShape, int[] indexShape, int axis, int indexType, int width)
@@ -348,6 +372,20 @@ public sealed class GpuIndex
             int start = RowStart(indices, dims, a, r);
             if (start >= 0) Combine(y, start + s, updates, r * a.Block + s, a.Type, a.Width, a.Reduction);
         }
+    }
+
+    internal static void CacheWriteKernel(Index1D index, ArrayView<byte> y, ArrayView<byte> update, ArrayView<long> writeAt, CacheArgs a)
+    {
+        int e = index;
+        int q = e / a.Inner, j = e - q * a.Inner, row = q / a.Len, i = q - row * a.Len;
+        long at = writeAt[row / a.OuterPerBatch] + i;
+        if (a.Circular != 0) at %= a.MaxLen;
+        if (at >= 0 && at < a.MaxLen) GpuScalar.Move(update, e, y, (row * a.MaxLen + (int)at) * a.Inner + j, a.Width);
+    }
+
+    internal struct CacheArgs
+    {
+        public int OuterPerBatch, MaxLen, Len, Inner, Circular, Width;
     }
 
     internal struct GatherArgs

@@ -10,7 +10,7 @@ namespace NativeInfer.Tests.Gpu.Backend;
 
 /// <summary>
 /// The GPU index ops (Gather with constant and runtime indices, GatherElements, GatherND, ScatterElements/Scatter,
-/// ScatterND with every reduction): small graphs on the CPU backend and on the accelerator, every node placed on the GPU,
+/// ScatterND with every reduction, TensorScatter): small graphs on the CPU backend and on the accelerator, every node placed on the GPU,
 /// every output element compared exactly (gathers copy; the scatter reductions combine in double and round once, which is
 /// exact for + and × of float32/float16 operands, and run each output element's updates in the CPU's order). Indices out
 /// of range must fail the run with a clear error.
@@ -190,6 +190,40 @@ public abstract class GpuIndexOpsTests
             outs.AddRange(["s_" + r, "c_" + r, "n_" + r]);
         }
         AllOnGpu(Compare(g.Output(outs.ToArray())), "ScatterND");
+    }
+
+    [SkippableFact]
+    public void TensorScatterLinearAndCircular()
+    {
+        var cache = GpuTestGraph.Random(68, [2, 3, 5, 2]);
+        var g = new GpuTestGraph(opset: 24).Input("cache", cache)
+            .Input("upd", GpuTestGraph.Random(69, [2, 3, 2, 2]))
+            .Input("one", GpuTestGraph.Random(70, [2, 3, 5, 1]))
+            .Input("wi", new Tensor<long>([3, 1], [2]))
+            .Input("wc", new Tensor<long>([4, 0], [2]))
+            .Input("w1", new Tensor<long>([1, 0], [2]))
+            .Input("h", new Tensor<Half>([(Half)1f, (Half)2f, (Half)3f, (Half)4f, (Half)5f, (Half)6f], [2, 3]))
+            .Input("hu", new Tensor<Half>([(Half)(-1f), (Half)(-2f)], [2, 1]))
+            .Input("hw", new Tensor<int>([2, 0], [2]))
+            .Node("TensorScatter", ["cache", "upd", "wi"], ["lin"])
+            .Node("TensorScatter", ["cache", "upd", "wc"], ["circ"], Attr.Str("mode", "circular"))
+            .Node("TensorScatter", ["cache", "upd"], ["zero"])
+            .Node("TensorScatter", ["cache", "one", "w1"], ["last"], Attr.Int("axis", 3), Attr.Str("mode", "circular"))
+            .Node("TensorScatter", ["h", "hu", "hw"], ["half"], Attr.Int("axis", 1))
+            .Output("lin", "circ", "zero", "last", "half");
+        AllOnGpu(Compare(g), "TensorScatter");
+    }
+
+    [SkippableFact]
+    public void TensorScatterWriteOutsideTheCacheIsAClearError()
+    {
+        Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
+        var g = new GpuTestGraph(opset: 24).Input("cache", GpuTestGraph.Random(71, [1, 4, 2]))
+            .Input("upd", GpuTestGraph.Random(72, [1, 2, 2])).Input("wi", new Tensor<long>([3], [1]))
+            .Node("TensorScatter", ["cache", "upd", "wi"], ["y"]).Output("y");
+        using var gpu = new GraphSession(g.Load(), new SessionOptions { Backend = Backend, CpuFallback = false });
+        var ex = Assert.Throws<NodeExecutionException>(() => gpu.Run(g.Feeds));
+        Assert.Contains("does not fit a cache of length 4", ex.ToString());
     }
 
     [SkippableFact]
