@@ -40,7 +40,7 @@ public static class Program
         {
             try
             {
-                var cliArgs = new CliArgs(args[1..], "--no-memory", "--help");
+                var cliArgs = new CliArgs(args[1..], "--no-memory", "--help", "--ops");
                 return args[0] == "compare"
                     ? Compare.CompareCommand.Execute(cliArgs, Console.Out, Console.Error)
                     : Compare.MemoryProbe.RunChild(cliArgs);

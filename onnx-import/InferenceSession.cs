@@ -50,6 +50,14 @@ public sealed class InferenceSession : IDisposable
     public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellation = default) =>
         _session.Run(inputs, cancellation);
 
+    /// <summary>
+    /// Runs the model and writes each output named in <paramref name="outputs"/> into the caller's tensor (same element
+    /// type and shape); the others are dropped. Reusing the tensors across runs keeps runs from allocating outputs.
+    /// </summary>
+    /// <exception cref="Errors.InvalidInputException">An unknown output, or a tensor whose type or shape does not match.</exception>
+    public void Run(IReadOnlyDictionary<string, Value> inputs, IReadOnlyDictionary<string, Tensor> outputs, CancellationToken cancellation = default) =>
+        _session.Run(inputs, outputs, cancellation);
+
     /// <summary>Runs a single-input model and returns its first output as a tensor.</summary>
     public Tensor Run(Tensor input)
     {

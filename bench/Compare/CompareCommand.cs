@@ -14,12 +14,16 @@ public static class CompareCommand
     public const string Help = """
         dotnet run --project bench -c Release -- compare [<model.onnx>] [options]
         dotnet run --project bench -c Release -- compare --suite light [--markdown FILE] [options]
+        dotnet run --project bench -c Release -- compare --ops [--filter REGEX] [--markdown FILE] [options]
 
         Runs ONNX Runtime (CPU EP, GraphOptimizationLevel ORT_ENABLE_ALL, IntraOpNumThreads = N, InterOpNumThreads = 1,
         sequential execution) and NativeInfer (SessionOptions.IntraOpThreads = N) on the same seeded random inputs in
         one process. Without a model: the default ResNet18. --suite light: the 9 models of the ONNX backend suite's
         light/ folder ($NATIVEINFER_ONNX_TESTS/light, else ../shared/onnx-backend/light next to the checkout) plus the
-        default ResNet18, reported as one Markdown table; --suite DIR takes every .onnx in DIR.
+        default ResNet18, reported as one Markdown table; --suite DIR takes every .onnx in DIR. --ops compares kernels
+        alone: one-node models (Conv on the ResNet/Inception/SqueezeNet/ShuffleNet layer shapes, MatMul, pooling,
+        elementwise, Softmax, LayerNormalization, Transpose, Concat; --filter keeps the cases whose "op shape" matches
+        the regular expression), reported with GFLOP/s and the fraction of this machine's measured FP32 peak.
 
         Method: each engine runs once and their outputs are compared (max |NI - ORT| / max |ORT| over each output,
         worst output; must be <= 1e-3); then up to --warmup runs each (warm-up stops after a quarter of the budget);
@@ -47,6 +51,12 @@ public static class CompareCommand
         if (args.Flag("--help")) { output.WriteLine(Help); return 0; }
         var settings = ParseSettings(args);
         string? suite = args.Option("--suite");
+        if (args.Flag("--ops"))
+        {
+            if (suite is not null || args.Positional.Count > 0) throw new CliUsageException("--ops takes no model and no --suite.");
+            return OpsReport.Execute(settings with { MeasureMemory = false }, args.Option("--filter"), args.Option("--markdown"), output, log);
+        }
+        if (args.Option("--filter") is not null) throw new CliUsageException("--filter applies to --ops only.");
         if (suite is not null && args.Positional.Count > 0)
             throw new CliUsageException("give either a model or --suite, not both.");
         if (args.Positional.Count > 1)

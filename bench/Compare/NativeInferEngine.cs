@@ -26,11 +26,28 @@ public sealed class NativeInferEngine : IBenchEngine
 
     public long MaxTensorBytes => _session.Options.MaxTensorBytes;
 
-    public NativeInferEngine Bind(IReadOnlyDictionary<string, Value> inputs) { _inputs = inputs; return this; }
+    public NativeInferEngine Bind(IReadOnlyDictionary<string, Value> inputs) { _inputs = inputs; _outputs = null; return this; }
 
     public string Name => "NativeInfer";
 
-    public void Run() => _session.Run(_inputs);
+    /// <summary>
+    /// One inference. After the first, the outputs go into tensors kept from it (the session's pre-allocated-output
+    /// run), as ONNX Runtime's outputs go to memory its allocator reuses: a large output then costs a copy, not a new
+    /// large-object-heap array and the full collections those bring.
+    /// </summary>
+    public void Run()
+    {
+        if (_outputs is { } bound)
+        {
+            _session.Run(_inputs, bound);
+            return;
+        }
+        var outputs = _session.Run(_inputs);
+        if (outputs.All(o => o.Value is Tensor t && t.DataType != DataType.String))
+            _outputs = outputs.ToDictionary(o => o.Key, o => ((Tensor)o.Value!).Clone());
+    }
+
+    private Dictionary<string, Tensor>? _outputs;
 
     /// <summary>The memory planner's arena size (planned activation peak) for the bound inputs, once a run has planned it.</summary>
     public long? PlannedPeakBytes => _session.MemoryPlans.Count > 0 ? _session.MemoryPlans.Max(p => p.PlannedPeakBytes) : null;

@@ -51,6 +51,7 @@ public sealed class GpuOpTable
         Ops.GpuFusedGemmOp.Register(t);
         Ops.GpuShapeOps.Register(t);
         Ops.GpuConvOps.Register(t);
+        Ops.GpuConvTransposeOp.Register(t);
         Ops.GpuNormalizationOps.Register(t);
         Ops.GpuDataOps.Register(t);
         Ops.GpuIndexOps.Register(t);

@@ -54,6 +54,13 @@ internal sealed class ExecutionPlan
         GraphInputSlots = graph.Inputs.Select(i => slotOf[i.Name]).ToArray();
         Initializers = graph.Initializers.Select(kv => (slotOf[kv.Key], kv.Value)).ToArray();
         OutputSlots = graph.Outputs.Select(o => Read(o.Name)).ToArray();
+        GraphOutputOfStep = new int[Order.Length];
+        for (int step = 0; step < Order.Length; step++)
+        {
+            GraphOutputOfStep[step] = -1;
+            var outs = NodeOutputs[step];
+            if (outs.Length > 0 && outs[0] != Omitted) GraphOutputOfStep[step] = Array.IndexOf(OutputSlots, outs[0]);
+        }
         SlotOf = slotOf;
         SlotCount = slotOf.Count;
         SlotNames = new string[slotOf.Count];
@@ -121,6 +128,9 @@ internal sealed class ExecutionPlan
 
     /// <summary>Per graph output: its slot, or an outer name (≤ <see cref="OuterBase"/>).</summary>
     public int[] OutputSlots { get; }
+
+    /// <summary>Per step: the index of the graph output its node's first output is (the first such), or −1.</summary>
+    public int[] GraphOutputOfStep { get; }
 
     /// <summary>Memory plans of this graph's runs as a main graph, one per input signature.</summary>
     public SignatureMemoryPlans MemoryPlans { get; } = new();

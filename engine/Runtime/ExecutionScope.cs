@@ -40,6 +40,8 @@ internal sealed class ExecutionScope
     private MemoryRecorder? _recorder;
     private int _step, _ordinal;
     private Tensor? _offer, _offerTaken;
+    private Tensor?[]? _bound;
+    private Tensor? _boundOffer;
 
     private static readonly ExecutionPlan s_noGraph = new(new IR.Graph());
 
@@ -102,6 +104,8 @@ internal sealed class ExecutionScope
         _arena = null;
         _recorder = null;
         _offer = _offerTaken = null;
+        _bound = null;
+        _boundOffer = null;
         Parent = null;
         Pool = null;
         Observer = null;
@@ -185,6 +189,27 @@ internal sealed class ExecutionScope
     public static void ExitAllocation(ExecutionScope? previous) => t_allocating = previous;
 
     /// <summary>
+    /// Tensors the caller gave for the graph outputs (by output index; see <c>GraphSession.Run(inputs, outputs)</c>):
+    /// the node producing an output is offered its tensor's memory (<see cref="OfferBound"/>).
+    /// </summary>
+    public void BindOutputs(Tensor?[]? bound) => _bound = bound;
+
+    /// <summary>
+    /// Before the node at <paramref name="step"/> runs: when its first output is graph output i and the caller bound a
+    /// tensor to it, the node's first allocation of that element type and exact length gets the tensor's memory, so the
+    /// kernel writes the output in place and nothing is copied afterwards. Should a temporary of the same length take it
+    /// instead, the output is copied over it at the end (see <c>OutputBinding</c>); the caller's memory is read by no
+    /// node, since a bound tensor may not share memory with an input.
+    /// </summary>
+    public void OfferBound(int step)
+    {
+        _boundOffer = null;
+        if (_bound is null || !_recycle) return;
+        int output = Plan.GraphOutputOfStep[step];
+        if (output >= 0 && output < _bound.Length) _boundOffer = _bound[output];
+    }
+
+    /// <summary>
     /// Memory for a new tensor from the run's arena or buffer pool; false when no run on this thread pools (the caller
     /// allocates). Zeroed when <paramref name="clear"/>.
     /// </summary>
@@ -195,6 +220,14 @@ internal sealed class ExecutionScope
         var scope = t_allocating;
         if (scope is null) return false;
         int ordinal = scope._ordinal++;
+        if (scope._boundOffer is Tensor<T> bound && bound.Length == length)
+        {
+            scope._boundOffer = null;
+            scope._offer = null; // only a node's first allocation may take an in-place offer: this one wrote the output
+            memory = bound.Memory;
+            if (clear) memory.Span.Clear();
+            return true;
+        }
         if (scope._offer is { } offer)
         {
             // In-place offer: only the node's first allocation may take it, and only as an uninitialized tensor of the

@@ -90,14 +90,17 @@ internal static class GraphExecutor
 
     /// <summary>
     /// Runs the main graph with inputs bound by name. With a <paramref name="pool"/>, intermediate buffers are taken
-    /// from and returned to it.
+    /// from and returned to it. With <paramref name="bound"/> (one entry per graph output), the outputs given a tensor
+    /// are copied into it and the others dropped (see <see cref="OutputBinding"/>).
     /// </summary>
     public static Value?[] Run(IR.Graph graph, IReadOnlyDictionary<string, Value> feeds, SessionOptions options,
-        CancellationToken cancellation = default, TensorBufferPool? pool = null)
+        CancellationToken cancellation = default, TensorBufferPool? pool = null, Tensor?[]? bound = null,
+        IReadOnlyList<string>? outputNames = null)
     {
         var plan = PlanFor(graph, options);
         var scope = plan.RentScope();
         scope.Begin(null, options, pool, cancellation);
+        scope.BindOutputs(bound);
         MemoryPlan? memoryPlan = null;
         MemoryArena? arena = null;
         try
@@ -105,7 +108,7 @@ internal static class GraphExecutor
             foreach (var (slot, t) in plan.Initializers) scope.SetSlot(slot, t);
             foreach (var (name, v) in feeds)
                 if (plan.SlotOf.TryGetValue(name, out int slot)) scope.SetSlot(slot, v);
-            if (pool is null || !options.MemoryPlanning) return Execute(scope);
+            if (pool is null || !options.MemoryPlanning) return Bind(Execute(scope), bound, outputNames);
 
             // First run with these input shapes: record lifetimes and plan. Later runs: place outputs in the arena.
             var entry = plan.MemoryPlans.Find(scope, plan.GraphInputSlots);
@@ -118,13 +121,14 @@ internal static class GraphExecutor
                 var recorded = valid ? recorder.Build() : null;
                 plan.MemoryPlans.Add(SignatureMemoryPlans.Signature(scope, plan.GraphInputSlots), recorded);
                 if (recorded is not null && recorded.PlannedBytes <= options.MaxPooledBufferBytes) pool.Clear(); // the arena takes over these buffers
-                return outputs;
+                return Bind(outputs, bound, outputNames);
             }
             memoryPlan = entry?.Plan;
-            if (memoryPlan is null || memoryPlan.PlannedBytes > options.MaxPooledBufferBytes) return Execute(scope);
+            if (memoryPlan is null || memoryPlan.PlannedBytes > options.MaxPooledBufferBytes) return Bind(Execute(scope), bound, outputNames);
             arena = memoryPlan.RentArena();
             scope.AttachMemory(arena, null);
             var result = Execute(scope);
+            if (bound is not null) return Bind(result, bound, outputNames); // copied out; the arena keeps its buffers
             for (int i = 0; i < result.Length; i++) result[i] = arena.Detach(result[i]);
             return result;
         }
@@ -134,6 +138,13 @@ internal static class GraphExecutor
             plan.ReturnScope(scope);
             if (arena is not null) memoryPlan!.ReturnArena(arena);
         }
+    }
+
+    private static Value?[] Bind(Value?[] outputs, Tensor?[]? bound, IReadOnlyList<string>? names)
+    {
+        if (bound is null) return outputs;
+        OutputBinding.Deliver(outputs, bound, names ?? []);
+        return outputs;
     }
 
     private static Value?[] Execute(ExecutionScope scope)
@@ -162,6 +173,7 @@ internal static class GraphExecutor
                 var inPlaceInputs = plan.InPlaceInputs[step];
                 try
                 {
+                    scope.OfferBound(step);
                     if (inPlace && inPlaceInputs.Length > 0) scope.OfferInPlace(inputs, inPlaceInputs);
                     outputs = op.Execute(scope.Context(step), inputs);
                     if (inPlaceInputs.Length > 0) scope.EndInPlace(outputs, node);

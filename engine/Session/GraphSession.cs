@@ -114,17 +114,66 @@ public sealed class GraphSession : IDisposable
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, Value?>> Run(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellation = default)
     {
+        var outputs = RunCore(inputs, null, cancellation);
+        var result = new KeyValuePair<string, Value?>[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs the model and writes each output named in <paramref name="outputs"/> into the caller's tensor (same element
+    /// type and shape as the output), like ONNX Runtime's pre-allocated outputs; outputs not named are computed and
+    /// dropped. Reusing the same tensors across runs keeps a run from allocating its outputs: each is copied out of the
+    /// session's activation memory instead of being cloned into a new array, which for large outputs spares the
+    /// large-object-heap allocations and the full garbage collections they bring.
+    /// </summary>
+    /// <exception cref="InvalidInputException">An unknown output name, a string tensor, a tensor sharing memory with an
+    /// input, or a tensor whose element type or shape does not match the output. Shapes the model fixes are checked
+    /// before the run; shapes that depend on the inputs only after it, and then the bound tensors' contents are
+    /// unspecified (kernels write into them directly).</exception>
+    public void Run(IReadOnlyDictionary<string, Value> inputs, IReadOnlyDictionary<string, Tensor> outputs, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        var bound = new Tensor?[OutputNames.Count];
+        foreach (var (name, tensor) in outputs)
+        {
+            int index = -1;
+            for (int i = 0; i < OutputNames.Count && index < 0; i++) if (OutputNames[i] == name) index = i;
+            if (index < 0)
+                throw new InvalidInputException($"Unknown output '{name}'. The model's outputs are: {string.Join(", ", OutputNames)}.");
+            ArgumentNullException.ThrowIfNull(tensor, $"outputs[{name}]");
+            if (tensor.DataType == DataType.String)
+                throw new InvalidInputException($"Output '{name}': string tensors cannot be bound; use Run without outputs.");
+            var meta = OutputMetadata[name];
+            if (meta.ElementType != DataType.Undefined && tensor.DataType != meta.ElementType)
+                throw new InvalidInputException(
+                    $"Output '{name}' is {DataTypes.Name(meta.ElementType)} but the bound tensor is {DataTypes.Name(tensor.DataType)}.");
+            if (meta.Kind == ValueKind.Tensor && meta.Dimensions.Length > 0 && meta.Dimensions.All(d => d >= 0)
+                && !meta.Dimensions.SequenceEqual(tensor.Shape.Select(d => (long)d)))
+                throw new InvalidInputException(
+                    $"Output '{name}' has shape {meta.ShapeString} but the bound tensor has shape {ShapeUtil.Format(tensor.Shape)}.");
+            foreach (var input in inputs.Values)
+                if (input is Tensor t && t.StorageArray is { } array && ReferenceEquals(array, tensor.StorageArray))
+                    throw new InvalidInputException($"Output '{name}': the bound tensor shares memory with an input; give it its own.");
+            bound[index] = tensor;
+        }
+        RunCore(inputs, bound, cancellation);
+    }
+
+    private Value?[] RunCore(IReadOnlyDictionary<string, Value> inputs, Tensor?[]? bound, CancellationToken cancellation)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Validate(inputs);
         using var limits = TensorLimits.Push(Options.MaxTensorBytes);
         using var threads = KernelParallelism.Use(_workers);
         using var held = _workers.Hold();
-        var outputs = Backend is { } backend
-            ? backend.Run(inputs, cancellation)
-            : GraphExecutor.Run(_graph, inputs, Options, cancellation, _buffers);
-        var result = new KeyValuePair<string, Value?>[outputs.Length];
-        for (int i = 0; i < outputs.Length; i++) result[i] = new(OutputNames[i], outputs[i]);
-        return result;
+        if (Backend is { } backend)
+        {
+            var outputs = backend.Run(inputs, cancellation);
+            if (bound is not null) OutputBinding.Deliver(outputs, bound, OutputNames);
+            return outputs;
+        }
+        return GraphExecutor.Run(_graph, inputs, Options, cancellation, _buffers, bound, OutputNames);
     }
 
     /// <summary>Stops the session's worker threads; later <see cref="Run"/> calls throw <see cref="ObjectDisposedException"/>.</summary>

@@ -211,7 +211,7 @@ internal static class ConvKernel
     /// positions. Pads come from output_shape or auto_pad when given (SAME_UPPER puts the smaller half first).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static SpatialGeometry TransposeGeometry(int[] input, int[] kernel, ConvAttributes attrs, long[]? outputPadding, long[]? outputShape)
+    internal static SpatialGeometry TransposeGeometry(int[] input, int[] kernel, ConvAttributes attrs, long[]? outputPadding, long[]? outputShape)
     {
         int rank = input.Length;
         var strides = attrs.StridesFor(rank);
