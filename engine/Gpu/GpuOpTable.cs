@@ -54,6 +54,7 @@ public sealed class GpuOpTable
         Ops.GpuConvTransposeOp.Register(t);
         Ops.GpuNormalizationOps.Register(t);
         Ops.GpuDataOps.Register(t);
+        Ops.GpuIndexOps.Register(t);
         Ops.GpuTypedOps.Register(t);
         Ops.GpuReduceOps.Register(t);
         Ops.GpuHostOps.Register(t);

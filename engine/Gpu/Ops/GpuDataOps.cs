@@ -4,8 +4,8 @@ using NativeInfer.Tensors;
 namespace NativeInfer.Gpu.Ops;
 
 /// <summary>
-/// The float32 data-movement ops on the GPU: Concat, Split, Transpose, Slice (opset ≥ 10), Gather (constant int64
-/// indices, range-checked on the host) and Pad (opset ≥ 11). Shape-like inputs are read on the host.
+/// The float32 data-movement ops on the GPU: Concat, Split, Transpose, Slice (opset ≥ 10) and Pad (opset ≥ 11).
+/// Shape-like inputs are read on the host. Gather is in <see cref="GpuIndexOps"/>.
 /// </summary>
 public static class GpuDataOps
 {
@@ -22,11 +22,6 @@ public static class GpuDataOps
         t.Register("Transpose", ctx => ctx.Build.InputCount == 1 && ctx.AllInputsFloat() ? new GpuTransposeOp(ctx.Attributes.Ints("perm")) : null);
         t.Register("Slice", ctx => ctx.Build.Opset >= 10 && ctx.Build.InputCount is >= 3 and <= 5 && ctx.InputIs(0, DataType.Float)
             ? new GpuSliceOp() : null);
-        t.Register("Gather", ctx =>
-        {
-            if (ctx.Build.InputCount != 2 || !ctx.InputIs(0, DataType.Float) || !ctx.InputIs(1, DataType.Int64)) return null;
-            return ctx.Build.ConstantInput(1) is { } idx ? new GpuGatherOp(ctx.Attributes.Int("axis", 0), idx.ToInt64Array()) : null;
-        });
         t.Register("Pad", ctx =>
         {
             if (ctx.Build.Opset < 11 || !ctx.InputIs(0, DataType.Float)) return null;
@@ -160,29 +155,6 @@ internal sealed class GpuSliceOp : GpuOp
         var p = GpuSliceParams.FromOnnx(x.Shape, starts, ends, inputs.Host(3)?.ToInt64Array(), inputs.Host(4)?.ToInt64Array());
         var y = ctx.Allocate(DataType.Float, p.OutShape);
         if (y.Length > 0) GpuDataOps.Launcher(ctx, acc => new GpuSlice(acc)).Run(ctx.Stream, x.Float, y.Float, p);
-        return [y];
-    }
-}
-
-/// <summary>Gather along an axis with constant int64 indices (checked against the axis length on the host).</summary>
-internal sealed class GpuGatherOp(long axis, long[] indices) : GpuOp
-{
-    public override GpuTensor?[] Execute(GpuOpContext ctx, GpuOpInputs inputs)
-    {
-        var x = inputs.Req(0);
-        var idx = inputs.Req(1);
-        if (x.Rank == 0) throw new ShapeMismatchException("Gather needs data of rank ≥ 1.");
-        int a = ShapeUtil.NormalizeAxis(axis, x.Rank), axisSize = x.Shape[a];
-        foreach (long k in indices)
-            if (k < -axisSize || k >= axisSize) throw new IndexOutOfRangeException($"Gather index {k} is outside [-{axisSize}, {axisSize}).");
-        var outShape = new List<int>(x.Shape[..a]);
-        outShape.AddRange(idx.Shape);
-        outShape.AddRange(x.Shape[(a + 1)..]);
-        var y = ctx.Allocate(DataType.Float, outShape.ToArray());
-        if (y.Length == 0) return [y];
-        var longs = idx.Raw.Cast<long>().SubView(0, Math.Max(1, idx.Length));
-        GpuDataOps.Launcher(ctx, acc => new GpuGather(acc)).Run(ctx.Stream, x.Float, longs, y.Float,
-            GpuNormalizationOps.Product(x.Shape, 0, a), axisSize, GpuNormalizationOps.Product(x.Shape, a + 1, x.Rank), idx.Length);
         return [y];
     }
 }
