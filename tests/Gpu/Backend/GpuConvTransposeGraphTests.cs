@@ -21,32 +21,7 @@ public abstract class GpuConvTransposeGraphTests
 
     private void RequireDevice() => Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
 
-    private GpuGraphRunner Compare(GpuTestGraph g, bool fallback = false)
-    {
-        RequireDevice();
-        using var cpu = new GraphSession(g.Load(), new SessionOptions { IntraOpThreads = 1 });
-        var gpu = new GraphSession(g.Load(), new SessionOptions { Backend = Backend, CpuFallback = fallback, IntraOpThreads = 1 });
-        var expected = cpu.Run(g.Feeds);
-        for (int run = 0; run < 2; run++)   // the second run reuses the uploaded weights and pooled buffers
-        {
-            var actual = gpu.Run(g.Feeds);
-            Assert.Equal(expected.Count, actual.Count);
-            for (int i = 0; i < expected.Count; i++)
-            {
-                var e = expected[i].Value!.AsTensor().As<float>();
-                var a = actual[i].Value!.AsTensor().As<float>();
-                Assert.Equal(e.Shape, a.Shape);
-                var es = e.Span;
-                var @as = a.Span;
-                for (int j = 0; j < es.Length; j++)
-                {
-                    if (es[j] == @as[j]) continue;
-                    Assert.True(Math.Abs(@as[j] - es[j]) <= 1e-5 + 1e-3 * Math.Abs(es[j]), $"{expected[i].Key}[{j}]: GPU {@as[j]} vs CPU {es[j]}");
-                }
-            }
-        }
-        return Assert.IsType<GpuGraphRunner>(gpu.Backend);
-    }
+    private GpuGraphRunner Compare(GpuTestGraph g, bool fallback = false) => GpuGraphComparison.Compare(g, Backend, Kind, fallback, runs: 2);
 
     private static void AllOnGpu(GpuGraphRunner r)
     {

@@ -23,31 +23,7 @@ public abstract class GpuIndexOpsTests
 
     protected abstract GpuDeviceKind Kind { get; }
 
-    private GpuGraphRunner Compare(GpuTestGraph g)
-    {
-        Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
-        using var cpu = new GraphSession(g.Load(), new SessionOptions { IntraOpThreads = 1 });
-        var gpu = new GraphSession(g.Load(), new SessionOptions { Backend = Backend, CpuFallback = false, IntraOpThreads = 1 });
-        var expected = cpu.Run(g.Feeds);
-        for (int run = 0; run < 2; run++)   // a second run reuses pooled buffers and the cached kernels
-        {
-            var actual = gpu.Run(g.Feeds);
-            Assert.Equal(expected.Count, actual.Count);
-            for (int i = 0; i < expected.Count; i++)
-            {
-                var e = expected[i].Value!.AsTensor();
-                var a = actual[i].Value!.AsTensor();
-                Assert.Equal(e.DataType, a.DataType);
-                Assert.Equal(e.Shape, a.Shape);
-                for (int j = 0; j < e.Length; j++)
-                {
-                    double ev = e.GetDouble(j), av = a.GetDouble(j);
-                    Assert.True(double.IsNaN(ev) && double.IsNaN(av) || ev == av, $"{expected[i].Key}[{j}]: GPU {av} vs CPU {ev}");
-                }
-            }
-        }
-        return Assert.IsType<GpuGraphRunner>(gpu.Backend);
-    }
+    private GpuGraphRunner Compare(GpuTestGraph g) => GpuGraphComparison.Compare(g, Backend, Kind, runs: 2, exact: true);
 
     private void ExpectOutOfRange(GpuTestGraph g, string op)
     {

@@ -21,31 +21,7 @@ public abstract class GpuTypedOpsTests
 
     protected abstract GpuDeviceKind Kind { get; }
 
-    private GpuGraphRunner Compare(GpuTestGraph g)
-    {
-        Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
-        using var cpu = new GraphSession(g.Load(), new SessionOptions { IntraOpThreads = 1 });
-        var gpu = new GraphSession(g.Load(), new SessionOptions { Backend = Backend, CpuFallback = false, IntraOpThreads = 1 });
-        var expected = cpu.Run(g.Feeds);
-        var actual = gpu.Run(g.Feeds);
-        Assert.Equal(expected.Count, actual.Count);
-        for (int i = 0; i < expected.Count; i++)
-        {
-            var e = expected[i].Value!.AsTensor();
-            var a = actual[i].Value!.AsTensor();
-            Assert.Equal(e.DataType, a.DataType);
-            Assert.Equal(e.Shape, a.Shape);
-            bool exact = !(e.DataType is DataType.Float or DataType.Double or DataType.Float16 or DataType.BFloat16);
-            for (int j = 0; j < e.Length; j++)
-            {
-                double ev = e.GetDouble(j), av = a.GetDouble(j);
-                if (double.IsNaN(ev) && double.IsNaN(av) || ev == av) continue;
-                Assert.False(exact, $"{expected[i].Key}[{j}]: GPU {av} vs CPU {ev}");
-                Assert.True(Math.Abs(av - ev) <= 1e-5 + 1e-3 * Math.Abs(ev), $"{expected[i].Key}[{j}]: GPU {av} vs CPU {ev}");
-            }
-        }
-        return Assert.IsType<GpuGraphRunner>(gpu.Backend);
-    }
+    private GpuGraphRunner Compare(GpuTestGraph g) => GpuGraphComparison.Compare(g, Backend, Kind);
 
     private static readonly float[] Tricky = [0f, -0f, 1.5f, -2.5f, 2.5f, -2.7f, 65519f, 65520f, 1e-6f, 3e-8f, 300.9f, -129.5f, 1e30f, float.NaN, float.PositiveInfinity, 0.1f];
 

@@ -20,30 +20,7 @@ public abstract class GpuWiredOpsTests
 
     protected abstract GpuDeviceKind Kind { get; }
 
-    private GpuGraphRunner Compare(GpuTestGraph g, bool fallback = false)
-    {
-        var device = GpuDevices.TryGet(Kind);
-        Skip.If(device is null, $"No {Kind} accelerator here.");
-        using var cpu = new GraphSession(g.Load(), new SessionOptions { IntraOpThreads = 1 });
-        var gpu = new GraphSession(g.Load(), new SessionOptions { Backend = Backend, CpuFallback = fallback, IntraOpThreads = 1 });
-        var expected = cpu.Run(g.Feeds);
-        var actual = gpu.Run(g.Feeds);
-        Assert.Equal(expected.Count, actual.Count);
-        for (int i = 0; i < expected.Count; i++)
-        {
-            var e = expected[i].Value!.AsTensor().As<float>();
-            var a = actual[i].Value!.AsTensor().As<float>();
-            Assert.Equal(e.Shape, a.Shape);
-            var es = e.Span;
-            var @as = a.Span;
-            for (int j = 0; j < es.Length; j++)
-            {
-                if (float.IsNaN(es[j]) && float.IsNaN(@as[j]) || es[j] == @as[j]) continue;
-                Assert.True(Math.Abs(@as[j] - es[j]) <= 1e-5 + 1e-3 * Math.Abs(es[j]), $"{expected[i].Key}[{j}]: GPU {@as[j]} vs CPU {es[j]}");
-            }
-        }
-        return Assert.IsType<GpuGraphRunner>(gpu.Backend);
-    }
+    private GpuGraphRunner Compare(GpuTestGraph g, bool fallback = false) => GpuGraphComparison.Compare(g, Backend, Kind, fallback);
 
     private static void AllOnGpu(GpuGraphRunner r, params string[] opTypes)
     {
