@@ -95,26 +95,7 @@ public sealed class ConvActivationFusion : GraphPass
             case "LeakyRelu": return new(ActivationKind.LeakyRelu, a.Float("alpha", 0.01f), 0);
             case "HardSigmoid": return new(ActivationKind.HardSigmoid, a.Float("alpha", 0.2f), a.Float("beta", 0.5f));
             case "Clip":
-                float lo = float.NegativeInfinity, hi = float.PositiveInfinity;
-                if (n.OpsetVersion < 11)
-                {
-                    lo = a.Float("min", float.MinValue);
-                    hi = a.Float("max", float.MaxValue);
-                }
-                else
-                {
-                    if (n.Inputs.Length > 1 && n.Inputs[1].Length > 0)
-                    {
-                        if (ctx.Constant(n.Inputs[1]) is not { DataType: DataType.Float, Length: 1 } t) return null;
-                        lo = (float)t.GetDouble(0);
-                    }
-                    if (n.Inputs.Length > 2 && n.Inputs[2].Length > 0)
-                    {
-                        if (ctx.Constant(n.Inputs[2]) is not { DataType: DataType.Float, Length: 1 } t) return null;
-                        hi = (float)t.GetDouble(0);
-                    }
-                }
-                return new(ActivationKind.Clip, lo, hi);
+                return ClipBounds.TryRead(ctx, n, out float lo, out float hi) ? new(ActivationKind.Clip, lo, hi) : null;
             default: return null;
         }
     }
