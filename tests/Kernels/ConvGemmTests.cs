@@ -141,6 +141,33 @@ public class ConvGemmTests
         Assert.Equal(47, tested);
     }
 
+    /// <summary>
+    /// The channel-block route split over two threads of a private pool (so the loop is never run inline because another
+    /// test holds the shared pool): each thread fills its own window copy per image, shared by the image's groups.
+    /// Batches of 2, groups, strides 1-2 and enough blocks and tiles for both threads to take items.
+    /// </summary>
+    [SkippableFact]
+    public void ChannelBlockRouteOnTwoThreads()
+    {
+        Skip.IfNot(System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
+            "The channel-block route needs AVX-512.");
+        using var pool = new NativeInfer.Kernels.Threading.WorkerPool(2);
+        using var scope = NativeInfer.Kernels.Threading.KernelParallelism.Use(pool);
+        var rng = new Random(1900);
+        (int N, int C, int M, int Size, int Kernel, int Stride, int Group)[] shapes =
+        [
+            (2, 64, 200, 14, 3, 2, 1), (2, 96, 256, 9, 3, 1, 2), (1, 128, 130, 15, 3, 2, 1), (2, 40, 128, 11, 5, 2, 2),
+        ];
+        foreach (var (n, c, m, size, kernel, stride, group) in shapes)
+        {
+            int pad = kernel / 2, o = (size + 2 * pad - kernel) / stride + 1;
+            var g = new SpatialGeometry([size, size], [kernel, kernel], [stride, stride], [1, 1], [pad, pad], [o, o]);
+            var act = ConvReference.Epilogues[rng.Next(ConvReference.Epilogues.Length)];
+            for (int repeat = 0; repeat < 2; repeat++) // the second call finds each thread's buffer holding the first call's image
+                Check(rng, n, c, m, group, g, act, true, repeat == 1, $"two threads: {Describe(g, n, c, m, group, act)}", ConvRoute.ChannelBlock);
+        }
+    }
+
     [Fact]
     public void WindowRouteRejects3D()
     {
