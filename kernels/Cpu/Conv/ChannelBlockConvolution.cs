@@ -212,7 +212,9 @@ internal static unsafe class ChannelBlockConvolution
         /// copy before its first item and reads only that: with one copy filled by both threads, each thread's tile
         /// reads pulled half the lines from the other core's cache, and on this 2-vCPU VM a strided 3×3 256→256 at 28²
         /// ran no faster on two threads than on one (1.45 ms; the first item of each thread took 500-890 µs instead of
-        /// about 290). Filling twice costs the copy's time once, in parallel.
+        /// about 290). Filling twice costs the copy's time once, in parallel. Same-process A/B against one shared copy, 40
+        /// alternating runs, 2 threads: ResNet18 0.92, resnet50 0.95, squeezenet 0.96, inception_v1 0.97, inception_v2
+        /// 0.97 the time.
         /// </summary>
         private readonly float* Window()
         {
