@@ -170,7 +170,7 @@ internal static unsafe class ChannelBlockConvolution
             // Parallel: each thread fills its own copy of the window layout on its first item (see BlockJob.Window).
             if (!pointwise && !parallel) layout.Fill(image, c, buffer);
             job.Image = image;
-            job.FillId = parallel && !pointwise ? Interlocked.Increment(ref s_fillIds) : 0;
+            job.FillId = parallel && !pointwise ? ConvScratch.NextFillId() : 0;
             for (int gi = 0; gi < group; gi++)
             {
                 long yOff = ((long)b * m + (long)gi * mg) * outSize;
@@ -191,12 +191,6 @@ internal static unsafe class ChannelBlockConvolution
         }
     }
 
-    /// <summary>Numbers each image a parallel call fills (see <see cref="BlockJob.Window"/>).</summary>
-    private static long s_fillIds;
-
-    /// <summary>The fill (<see cref="BlockJob.FillId"/>) this thread's window buffer holds.</summary>
-    [ThreadStatic] private static long t_filledId;
-
     /// <summary>One 64-channel block over one share of the tiles: K pass by K pass into scratch, then into Y.</summary>
     private struct BlockJob : IParallelBody
     {
@@ -208,25 +202,12 @@ internal static unsafe class ChannelBlockConvolution
         public SgemmActivation Activation;
 
         /// <summary>
-        /// The window layout this item reads. In a parallel call (<see cref="FillId"/> ≠ 0) every thread fills its own
-        /// copy before its first item and reads only that: with one copy filled by both threads, each thread's tile
-        /// reads pulled half the lines from the other core's cache, and on this 2-vCPU VM a strided 3×3 256→256 at 28²
-        /// ran no faster on two threads than on one (1.45 ms; the first item of each thread took 500-890 µs instead of
-        /// about 290). Filling twice costs the copy's time once, in parallel. Same-process A/B against one shared copy, 40
-        /// alternating runs, 2 threads: ResNet18 0.92, resnet50 0.95, squeezenet 0.96, inception_v1 0.97, inception_v2
-        /// 0.97 the time.
+        /// The window layout this item reads: in a parallel call (<see cref="FillId"/> ≠ 0) this thread's own copy (see
+        /// <see cref="ConvScratch.OwnWindow"/>). Same-process A/B against one shared copy, 40 alternating runs, 2
+        /// threads: ResNet18 0.92, resnet50 0.95, squeezenet 0.96, inception_v1 0.97, inception_v2 0.97 the time.
         /// </summary>
-        private readonly float* Window()
-        {
-            if (FillId == 0) return Source;
-            float* own = ConvScratch.Window(WindowLength);
-            if (t_filledId != FillId)
-            {
-                Layout.Fill(Image, Channels, own);
-                t_filledId = FillId;
-            }
-            return own + SourceOffset;
-        }
+        private readonly float* Window() =>
+            FillId == 0 ? Source : ConvScratch.OwnWindow(Layout, Image, Channels, WindowLength, FillId) + SourceOffset;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int item)
