@@ -151,44 +151,30 @@ public class ConvGemmTests
     {
         Skip.IfNot(System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
             "The channel-block route needs AVX-512.");
+        OnTwoThreads(1900, ConvRoute.ChannelBlock,
+            [(2, 64, 200, 14, 3, 2, 1), (2, 96, 256, 9, 3, 1, 2), (1, 128, 130, 15, 3, 2, 1), (2, 40, 128, 11, 5, 2, 2)]);
+    }
+
+    /// <summary>
+    /// The window route's bands split over two threads of a private pool, each thread on its own window copy per image:
+    /// batches of 2, groups, strides 1-2, a stem-like 7×7 on 3 channels.
+    /// </summary>
+    [Fact]
+    public void WindowRouteOnTwoThreads() => OnTwoThreads(2900, ConvRoute.Window,
+        [(2, 3, 20, 40, 7, 2, 1), (2, 8, 16, 60, 3, 1, 2), (1, 16, 24, 33, 3, 2, 1), (2, 12, 18, 30, 5, 1, 3)]);
+
+    private static void OnTwoThreads(int seed, ConvRoute route, (int N, int C, int M, int Size, int Kernel, int Stride, int Group)[] shapes)
+    {
         using var pool = new NativeInfer.Kernels.Threading.WorkerPool(2);
         using var scope = NativeInfer.Kernels.Threading.KernelParallelism.Use(pool);
-        var rng = new Random(1900);
-        (int N, int C, int M, int Size, int Kernel, int Stride, int Group)[] shapes =
-        [
-            (2, 64, 200, 14, 3, 2, 1), (2, 96, 256, 9, 3, 1, 2), (1, 128, 130, 15, 3, 2, 1), (2, 40, 128, 11, 5, 2, 2),
-        ];
+        var rng = new Random(seed);
         foreach (var (n, c, m, size, kernel, stride, group) in shapes)
         {
             int pad = kernel / 2, o = (size + 2 * pad - kernel) / stride + 1;
             var g = new SpatialGeometry([size, size], [kernel, kernel], [stride, stride], [1, 1], [pad, pad], [o, o]);
             var act = ConvReference.Epilogues[rng.Next(ConvReference.Epilogues.Length)];
             for (int repeat = 0; repeat < 2; repeat++) // the second call finds each thread's buffer holding the first call's image
-                Check(rng, n, c, m, group, g, act, true, repeat == 1, $"two threads: {Describe(g, n, c, m, group, act)}", ConvRoute.ChannelBlock);
-        }
-    }
-
-    /// <summary>
-    /// The window route's bands split over two threads of a private pool: each thread fills its own window copy per
-    /// image (shared by the image's groups). Batches of 2, groups, strides 1-2, a stem-like 7×7 on 3 channels.
-    /// </summary>
-    [Fact]
-    public void WindowRouteOnTwoThreads()
-    {
-        using var pool = new NativeInfer.Kernels.Threading.WorkerPool(2);
-        using var scope = NativeInfer.Kernels.Threading.KernelParallelism.Use(pool);
-        var rng = new Random(2900);
-        (int N, int C, int M, int Size, int Kernel, int Stride, int Group)[] shapes =
-        [
-            (2, 3, 20, 40, 7, 2, 1), (2, 8, 16, 60, 3, 1, 2), (1, 16, 24, 33, 3, 2, 1), (2, 12, 18, 30, 5, 1, 3),
-        ];
-        foreach (var (n, c, m, size, kernel, stride, group) in shapes)
-        {
-            int pad = kernel / 2, o = (size + 2 * pad - kernel) / stride + 1;
-            var g = new SpatialGeometry([size, size], [kernel, kernel], [stride, stride], [1, 1], [pad, pad], [o, o]);
-            var act = ConvReference.Epilogues[rng.Next(ConvReference.Epilogues.Length)];
-            for (int repeat = 0; repeat < 2; repeat++)
-                Check(rng, n, c, m, group, g, act, true, repeat == 1, $"two threads: {Describe(g, n, c, m, group, act)}", ConvRoute.Window);
+                Check(rng, n, c, m, group, g, act, true, repeat == 1, $"two threads: {Describe(g, n, c, m, group, act)}", route);
         }
     }
 
