@@ -11,23 +11,10 @@ namespace NativeInfer.Tests.Gpu.Backend;
 /// ConvTranspose through the GPU backend (engine/Gpu/Ops/GpuConvTransposeOp.cs): small graphs run on the CPU backend
 /// and on the accelerator, outputs compared (|gpu − cpu| ≤ 1e-5 + 1e-3·|cpu|), and the node checked to be on the GPU.
 /// </summary>
-public abstract class GpuConvTransposeGraphTests
+public abstract class GpuConvTransposeGraphTests : GpuGraphTests
 {
-    static GpuConvTransposeGraphTests() => GpuBackend.Register();
+    protected override int Runs => 2;
 
-    protected abstract ExecutionBackend Backend { get; }
-
-    protected abstract GpuDeviceKind Kind { get; }
-
-    private void RequireDevice() => Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
-
-    private GpuGraphRunner Compare(GpuTestGraph g, bool fallback = false) => GpuGraphComparison.Compare(g, Backend, Kind, fallback, runs: 2);
-
-    private static void AllOnGpu(GpuGraphRunner r)
-    {
-        Assert.All(r.Assignment, a => Assert.True(a.OnGpu, $"{a.Node.DisplayName} ({a.Node.OpType}) is not on the GPU."));
-        Assert.Contains(r.Assignment, a => a.Node.OpType == "ConvTranspose");
-    }
 
     [SkippableFact]
     public void StridedPaddedWithBiasAndOutputPadding_ThenRelu()
@@ -41,7 +28,7 @@ public abstract class GpuConvTransposeGraphTests
             .Node("Relu", ["c"], ["y"])
             .Output("y");
         var r = Compare(g);
-        AllOnGpu(r);
+        AllOnGpu(r, "ConvTranspose");
         Assert.Equal(1, r.UploadsPerRun);   // x only: the weights and bias were uploaded once
     }
 
@@ -56,7 +43,7 @@ public abstract class GpuConvTransposeGraphTests
             .Node("ConvTranspose", ["x", "w"], ["u"], Attr.Int("group", 2), Attr.Ints("strides", 2, 2), Attr.Str("auto_pad", "SAME_UPPER"))
             .Node("ConvTranspose", ["x", "w"], ["l"], Attr.Int("group", 2), Attr.Ints("strides", 2, 2), Attr.Str("auto_pad", "SAME_LOWER"))
             .Output("a", "s", "u", "l");
-        AllOnGpu(Compare(g));
+        AllOnGpu(Compare(g), "ConvTranspose");
     }
 
     [SkippableFact]
@@ -71,7 +58,7 @@ public abstract class GpuConvTransposeGraphTests
             .Node("ConvTranspose", ["x", "w"], ["y"], Attr.Ints("strides", 3), Attr.Ints("pads", 1, 2))
             .Node("ConvTranspose", ["v", "wv", "bv"], ["z"], Attr.Ints("strides", 1, 2, 2), Attr.Ints("pads", 0, 1, 0, 1, 0, 1))
             .Output("y", "z");
-        AllOnGpu(Compare(g));
+        AllOnGpu(Compare(g), "ConvTranspose");
     }
 
     [SkippableFact]

@@ -43,3 +43,34 @@ internal static class GpuGraphComparison
         return Assert.IsType<GpuGraphRunner>(gpu.Backend);
     }
 }
+
+/// <summary>
+/// The base of the GPU graph-test classes (one subclass per accelerator): the backend registered, the device check, the
+/// comparison against the CPU backend (<see cref="GpuGraphComparison"/>) and the placement check.
+/// </summary>
+public abstract class GpuGraphTests
+{
+    static GpuGraphTests() => GpuBackend.Register();
+
+    protected abstract ExecutionBackend Backend { get; }
+
+    protected abstract GpuDeviceKind Kind { get; }
+
+    /// <summary>GPU runs per comparison (later runs reuse uploaded weights, pooled buffers and cached kernels).</summary>
+    protected virtual int Runs => 1;
+
+    /// <summary>Whether float outputs must match the CPU exactly too.</summary>
+    protected virtual bool Exact => false;
+
+    protected void RequireDevice() => Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
+
+    private protected GpuGraphRunner Compare(GpuTestGraph g, bool fallback = false) =>
+        GpuGraphComparison.Compare(g, Backend, Kind, fallback, Runs, Exact);
+
+    /// <summary>Every node ran on the GPU, and each of <paramref name="opTypes"/> is among them.</summary>
+    private protected static void AllOnGpu(GpuGraphRunner r, params string[] opTypes)
+    {
+        Assert.All(r.Assignment, a => Assert.True(a.OnGpu, $"{a.Node.DisplayName} ({a.Node.OpType}) is not on the GPU."));
+        foreach (var op in opTypes) Assert.Contains(r.Assignment, a => a.Node.OpType == op);
+    }
+}

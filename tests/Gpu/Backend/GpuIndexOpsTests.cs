@@ -15,19 +15,15 @@ namespace NativeInfer.Tests.Gpu.Backend;
 /// exact for + and × of float32/float16 operands, and run each output element's updates in the CPU's order). Indices out
 /// of range must fail the run with a clear error.
 /// </summary>
-public abstract class GpuIndexOpsTests
+public abstract class GpuIndexOpsTests : GpuGraphTests
 {
-    static GpuIndexOpsTests() => GpuBackend.Register();
+    protected override int Runs => 2;
 
-    protected abstract ExecutionBackend Backend { get; }
-
-    protected abstract GpuDeviceKind Kind { get; }
-
-    private GpuGraphRunner Compare(GpuTestGraph g) => GpuGraphComparison.Compare(g, Backend, Kind, runs: 2, exact: true);
+    protected override bool Exact => true;
 
     private void ExpectOutOfRange(GpuTestGraph g, string op)
     {
-        Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
+        RequireDevice();
         using var gpu = new GraphSession(g.Load(), new SessionOptions { Backend = Backend, CpuFallback = false });
         var ex = Assert.Throws<NodeExecutionException>(() => gpu.Run(g.Feeds));
         Assert.Contains("out of range", ex.ToString());
@@ -193,7 +189,7 @@ public abstract class GpuIndexOpsTests
     [SkippableFact]
     public void TensorScatterWriteOutsideTheCacheIsAClearError()
     {
-        Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
+        RequireDevice();
         var g = new GpuTestGraph(opset: 24).Input("cache", GpuTestGraph.Random(71, [1, 4, 2]))
             .Input("upd", GpuTestGraph.Random(72, [1, 2, 2])).Input("wi", new Tensor<long>([3], [1]))
             .Node("TensorScatter", ["cache", "upd", "wi"], ["y"]).Output("y");
@@ -233,11 +229,6 @@ public abstract class GpuIndexOpsTests
         ExpectOutOfRange(new GpuTestGraph().Input("x", GpuTestGraph.Random(66, [2, 2])).Input("u", GpuTestGraph.Random(67, [1, 2]))
             .Input("i", new Tensor<long>([-3], [1, 1])).Node("ScatterND", ["x", "i", "u"], ["y"]).Output("y"), "ScatterND");
 
-    private static void AllOnGpu(GpuGraphRunner r, params string[] opTypes)
-    {
-        Assert.All(r.Assignment, a => Assert.True(a.OnGpu, $"{a.Node.DisplayName} ({a.Node.OpType}) is not on the GPU."));
-        foreach (var op in opTypes) Assert.Contains(r.Assignment, a => a.Node.OpType == op);
-    }
 }
 
 /// <summary>On ILGPU's CPU accelerator (always present).</summary>

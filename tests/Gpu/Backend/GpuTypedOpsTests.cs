@@ -13,16 +13,8 @@ namespace NativeInfer.Tests.Gpu.Backend;
 /// ArgMax/ArgMin and the host-answered ops: small graphs on the CPU backend and on the accelerator, every output compared
 /// element by element (integers and bool exactly, float types within 1e-5 + 1e-3·|cpu|) and every node placed on the GPU.
 /// </summary>
-public abstract class GpuTypedOpsTests
+public abstract class GpuTypedOpsTests : GpuGraphTests
 {
-    static GpuTypedOpsTests() => GpuBackend.Register();
-
-    protected abstract ExecutionBackend Backend { get; }
-
-    protected abstract GpuDeviceKind Kind { get; }
-
-    private GpuGraphRunner Compare(GpuTestGraph g) => GpuGraphComparison.Compare(g, Backend, Kind);
-
     private static readonly float[] Tricky = [0f, -0f, 1.5f, -2.5f, 2.5f, -2.7f, 65519f, 65520f, 1e-6f, 3e-8f, 300.9f, -129.5f, 1e30f, float.NaN, float.PositiveInfinity, 0.1f];
 
     [SkippableFact]
@@ -127,7 +119,7 @@ public abstract class GpuTypedOpsTests
     [SkippableFact]
     public void IntegerDivisionByZeroIsAClearError()
     {
-        Skip.If(GpuDevices.TryGet(Kind) is null, $"No {Kind} accelerator here.");
+        RequireDevice();
         var g = new GpuTestGraph()
             .Input("a", new Tensor<int>([1, 2], [2])).Input("b", new Tensor<int>([1, 0], [2]))
             .Node("Div", ["a", "b"], ["y"]).Output("y");
@@ -226,11 +218,6 @@ public abstract class GpuTypedOpsTests
         AllOnGpu(Compare(g), "Resize");
     }
 
-    private static void AllOnGpu(GpuGraphRunner r, params string[] opTypes)
-    {
-        Assert.All(r.Assignment, a => Assert.True(a.OnGpu, $"{a.Node.DisplayName} ({a.Node.OpType}) is not on the GPU."));
-        foreach (var op in opTypes) Assert.Contains(r.Assignment, a => a.Node.OpType == op);
-    }
 }
 
 /// <summary>On ILGPU's CPU accelerator (always present).</summary>

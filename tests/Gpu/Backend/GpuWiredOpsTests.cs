@@ -12,21 +12,8 @@ namespace NativeInfer.Tests.Gpu.Backend;
 /// graphs run on the CPU backend and on the accelerator, outputs compared (|gpu − cpu| ≤ 1e-5 + 1e-3·|cpu|), and the
 /// partition checked to place the nodes on the GPU. Shapes are tiny: ILGPU's CPU accelerator is a slow simulator.
 /// </summary>
-public abstract class GpuWiredOpsTests
+public abstract class GpuWiredOpsTests : GpuGraphTests
 {
-    static GpuWiredOpsTests() => GpuBackend.Register();
-
-    protected abstract ExecutionBackend Backend { get; }
-
-    protected abstract GpuDeviceKind Kind { get; }
-
-    private GpuGraphRunner Compare(GpuTestGraph g, bool fallback = false) => GpuGraphComparison.Compare(g, Backend, Kind, fallback);
-
-    private static void AllOnGpu(GpuGraphRunner r, params string[] opTypes)
-    {
-        Assert.All(r.Assignment, a => Assert.True(a.OnGpu, $"{a.Node.DisplayName} ({a.Node.OpType}) is not on the GPU."));
-        foreach (var op in opTypes) Assert.Contains(r.Assignment, a => a.Node.OpType == op);
-    }
 
     [SkippableFact]
     public void ConvReluMaxPoolGlobalAveragePool()
